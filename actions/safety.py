@@ -1,0 +1,116 @@
+"""The emergency route, raised by the `crisis` intent in any turn.
+
+The first line is always what to do if someone is in danger now (999); the helplines
+that follow depend on what kind of crisis it is and who is talking. Wording for young
+people follows the Runaways' Charter: calm, honest, never blaming.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import audience
+from actions.contacts import line, phone
+
+DANGER = "danger"
+SELF_HARM = "self_harm"
+ABUSE = "abuse"
+TRAFFICKING = "trafficking"
+NO_SAFE_PLACE = "no_safe_place"
+
+YOUNG_PERSON_LINES = {
+    SELF_HARM: [
+        ("samaritans", "free, any time"),
+        ("shout", "text, any time"),
+        ("childline", "free"),
+    ],
+    ABUSE: [("childline", "free"), ("runaway_helpline", "free")],
+    TRAFFICKING: [("childline", "free"), ("nspcc_trafficking", "")],
+    NO_SAFE_PLACE: [("runaway_helpline", "free"), ("childline", "free")],
+    DANGER: [("childline", "free"), ("runaway_helpline", "free")],
+}
+
+YOUNG_PERSON_WORDS = {
+    SELF_HARM: "I'm really glad you told me. You don't have to cope with this on your own.",
+    ABUSE: "Thank you for telling me. What is happening is not your fault.",
+    TRAFFICKING: "Thank you for telling me. What is happening is not your fault.",
+    NO_SAFE_PLACE: "You deserve somewhere safe to sleep tonight, and people can help.",
+    DANGER: "Your safety matters most right now.",
+}
+
+
+def crisis_kinds(tracker: Tracker) -> list[str]:
+    return [
+        entity["value"]
+        for entity in tracker.latest_message.get("entities", [])
+        if entity.get("entity") == "crisis_type"
+    ]
+
+
+def young_person_reply(kinds: list[str]) -> str:
+    kind = kinds[0] if kinds else DANGER
+    ids: list[tuple[str, str]] = []
+    for each in kinds or [DANGER]:
+        ids.extend(pair for pair in YOUNG_PERSON_LINES[each] if pair not in ids)
+    if kind == SELF_HARM:
+        first = (
+            f"If you have hurt yourself or feel you might act on these thoughts, "
+            f"phone {phone('police_emergency')} now."
+        )
+    else:
+        first = f"If you are in danger right now, phone {phone('police_emergency')}."
+    lines = "\n".join(line(contact_id, note) for contact_id, note in ids)
+    return (
+        f"{first}\n{YOUNG_PERSON_WORDS[kind]} You can talk to someone now:\n{lines}\n"
+        "I'm an automated assistant, so I can't send help myself, but these people can."
+    )
+
+
+def adult_reply(kinds: list[str], who: str | None) -> str:
+    first = (
+        f"If a child is in immediate danger or has been taken, phone "
+        f"{phone('police_emergency')} now."
+    )
+    ids = [("police_non_emergency", "police, not an emergency"), ("mash", "")]
+    if who in (audience.CARER, audience.PROFESSIONAL):
+        ids.append(("emergency_duty_team", "outside office hours"))
+    if TRAFFICKING in kinds:
+        ids.append(("nspcc_trafficking", "advice"))
+    if who == audience.LICENCE_HOLDER:
+        ids.append(("licensing_team", "CSE at licensed premises or taxis"))
+    lines = "\n".join(line(contact_id, note) for contact_id, note in ids)
+    return f"{first}\nThen, or if there is no immediate danger:\n{lines}"
+
+
+def mixed_reply(kinds: list[str]) -> str:
+    """We don't yet know who is talking: give both routes, danger first."""
+    return (
+        f"If anyone is in danger right now, phone {phone('police_emergency')}.\n"
+        f"If you are a young person: {line('childline', 'free')[2:]}, "
+        f"{line('runaway_helpline', 'free')[2:]}.\n"
+        f"If you are worried about a child: {line('mash')[2:]}, "
+        f"or the police on {phone('police_non_emergency')}."
+        + (f"\n{line('samaritans', 'free, any time')}" if SELF_HARM in kinds else "")
+    )
+
+
+class ActionSafetyResponse(Action):
+    def name(self) -> str:
+        return "action_safety_response"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        kinds = crisis_kinds(tracker)
+        who = audience.current(tracker)
+        if who == audience.YOUNG_PERSON:
+            text = young_person_reply(kinds)
+        elif who is None:
+            text = mixed_reply(kinds)
+        else:
+            text = adult_reply(kinds, who)
+        dispatcher.utter_message(text=text)
+        return []

@@ -1,0 +1,29 @@
+"""What the chat says when the assistant itself cannot answer.
+
+If Rasa is down, slow or broken, a person may still be in danger: the page must still
+show the emergency route and the helplines, read from the corpus like every number.
+"""
+
+from __future__ import annotations
+
+from guidance_corpus.loader import load_corpus
+
+
+def unavailable_messages() -> list[dict[str, str]]:
+    contacts = load_corpus().contacts
+
+    def number(contact_id: str) -> str:
+        return f"{contacts[contact_id].name}: {contacts[contact_id].phone}"
+
+    return [
+        {
+            "text": (
+                "Sorry, the assistant is not working right now. "
+                f"If anyone is in danger, phone {contacts['police_emergency'].phone} now.\n"
+                f"- Young people: {number('childline')}, or {number('runaway_helpline')}\n"
+                f"- Worried about a child: {number('mash')}; police (not an emergency): "
+                f"{contacts['police_non_emergency'].phone}\n"
+                f"- Outside office hours: {number('emergency_duty_team')}"
+            )
+        }
+    ]
