@@ -1,0 +1,125 @@
+"""Custom actions, run with real trackers and the real corpus contacts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import ActionBotChallenge, ActionGreet, ActionSetAudience
+from actions.fallback import ActionCannotHelp
+from actions.safety import ActionSafetyResponse
+from guidance_corpus.loader import load_corpus
+
+
+def tracker(
+    audience: str | None = None,
+    entities: list[dict[str, Any]] | None = None,
+    text: str = "",
+    input_problem: str | None = None,
+) -> Tracker:
+    latest = {"text": text, "intent": {"name": "crisis"}, "entities": entities or []}
+    if input_problem:
+        latest["input_problem"] = input_problem
+    return Tracker("tester", {"audience": audience}, latest, [], False, None, {}, "")
+
+
+def run(action: Any, state: Tracker) -> list[dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    action.run(dispatcher, state, {})
+    return dispatcher.messages
+
+
+def crisis(kind: str) -> list[dict[str, Any]]:
+    return [{"entity": "crisis_type", "value": kind}]
+
+
+CONTACTS = load_corpus().contacts
+
+
+def test_greeting_has_999_and_four_audience_buttons() -> None:
+    [message] = run(ActionGreet(), tracker())
+    assert CONTACTS["police_emergency"].phone in message["text"]
+    assert [b["payload"] for b in message["buttons"]] == [
+        '/choose_audience{"audience": "carer"}',
+        '/choose_audience{"audience": "young_person"}',
+        '/choose_audience{"audience": "licence_holder"}',
+        '/choose_audience{"audience": "professional"}',
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "numbers"),
+    [
+        ("self_harm", ["116 123", "85258", "0800 1111"]),
+        ("no_safe_place", ["116 000", "0800 1111"]),
+        ("trafficking", ["0808 800 5000", "0800 1111"]),
+        ("abuse", ["0800 1111"]),
+        ("danger", ["0800 1111", "116 000"]),
+    ],
+)
+def test_young_person_crisis_gets_999_first_then_the_right_lines(
+    kind: str, numbers: list[str]
+) -> None:
+    [message] = run(ActionSafetyResponse(), tracker("young_person", crisis(kind)))
+    first, *rest = message["text"].splitlines()
+    assert "999" in first
+    for number in numbers:
+        assert number in "\n".join(rest)
+    assert "fault" not in first  # reassurance comes after the emergency route
+
+
+def test_abuse_disclosure_is_met_without_blame() -> None:
+    [message] = run(ActionSafetyResponse(), tracker("young_person", crisis("abuse")))
+    assert "not your fault" in message["text"]
+
+
+def test_adult_crisis_gets_999_101_mash_and_edt() -> None:
+    [message] = run(ActionSafetyResponse(), tracker("carer", crisis("danger")))
+    text = message["text"]
+    assert "999" in text.splitlines()[0]
+    for number in ("101", "0121 303 1888", "0121 675 4806"):
+        assert number in text
+
+
+def test_licence_holder_crisis_includes_the_licensing_team() -> None:
+    [message] = run(ActionSafetyResponse(), tracker("licence_holder", crisis("abuse")))
+    assert "0121 303 9611" in message["text"]
+    assert "999" in message["text"].splitlines()[0]
+
+
+def test_unknown_audience_gets_both_routes() -> None:
+    [message] = run(ActionSafetyResponse(), tracker(None, crisis("self_harm")))
+    text = message["text"]
+    assert "999" in text.splitlines()[0]
+    for number in ("0800 1111", "116 000", "0121 303 1888", "116 123"):
+        assert number in text
+
+
+@pytest.mark.parametrize(
+    ("problem", "opening"),
+    [
+        ("empty", "didn't receive any words"),
+        ("markup_only", "code or markup"),
+        (None, "can't help"),
+    ],
+)
+def test_cannot_help_is_honest_and_gives_999(problem: str | None, opening: str) -> None:
+    [message] = run(ActionCannotHelp(), tracker(input_problem=problem))
+    assert opening in message["text"]
+    assert "999" in message["text"]
+    assert len(message["buttons"]) == 4
+
+
+def test_young_person_is_told_no_name_needed_and_that_this_is_not_a_person() -> None:
+    [message] = run(ActionSetAudience(), tracker("young_person"))
+    assert "don't need to give your name" in message["text"]
+    assert "not a person" in message["text"]
+
+
+def test_bot_challenge_is_honest_and_gives_people_to_talk_to() -> None:
+    [message] = run(ActionBotChallenge(), tracker("carer"))
+    assert "not a person" in message["text"]
+    assert "0121 303 1888" in message["text"]
