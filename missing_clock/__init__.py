@@ -1,0 +1,41 @@
+"""The "missing clock": last-seen parsing and guidance deadlines, in plain Python.
+
+No Rasa imports, so actions, the API and tests can all use it. Deadlines come from the
+guidance corpus (``guidance_corpus``) and are checked against it at import.
+"""
+
+from __future__ import annotations
+
+from .deadlines import DEADLINES, CorpusMismatch, RuleDeadline, load_deadlines
+from .parse import LastSeen, parse_last_seen, readback
+from .rules import LastSeenInFuture, Milestone, assess
+from .settings import (
+    OFFICE_HOURS,
+    OfficeHours,
+    is_office_hours,
+    office_hours_note,
+    parse_office_hours,
+)
+from .timeutil import LONDON
+from .workdays import add_working_days, working_days_deadline
+
+__all__ = [
+    "DEADLINES",
+    "LONDON",
+    "OFFICE_HOURS",
+    "CorpusMismatch",
+    "LastSeen",
+    "LastSeenInFuture",
+    "Milestone",
+    "OfficeHours",
+    "RuleDeadline",
+    "add_working_days",
+    "assess",
+    "is_office_hours",
+    "load_deadlines",
+    "office_hours_note",
+    "parse_last_seen",
+    "parse_office_hours",
+    "readback",
+    "working_days_deadline",
+]
