@@ -4,4 +4,12 @@ The action server imports this package (`rasa_sdk --actions actions`), so every 
 with actions is imported here.
 """
 
-from actions import conversation, fallback, safety  # noqa: F401
+from actions import (  # noqa: F401
+    conversation,
+    episode_clock,
+    fallback,
+    guidance,
+    handoff,
+    safety,
+    walkthrough,
+)

@@ -1,14 +1,21 @@
-"""The honest "I can't help with that" reply: never silence, always the emergency line."""
+"""The honest "I can't help with that" reply: never silence, always the emergency line.
+
+Before giving up on a question the classifier could not place, the corpus is searched:
+a confident match is answered with its citation; anything else gets what the assistant
+can do, who can answer instead, and 999.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience
-from actions.contacts import phone
+from actions.contacts import line, phone
+from actions.guidance import answer_message, choose_record
 
 # Set on the parsed message by rasa_addons.input_guard.InputGuard.
 PROBLEM_OPENERS = {
@@ -17,10 +24,22 @@ PROBLEM_OPENERS = {
     "no_words": "I couldn't find any words in that message.",
     "too_long": "That was a long message, so I only read the first part of it.",
 }
+GENERAL_TOPICS = [
+    "what to do when a child goes missing from home or care",
+    "who to tell and what is due when",
+    "help and safe places for young people",
+    "signs of child sexual exploitation for hotels, pubs and taxis",
+]
 
 
 def input_problem(tracker: Tracker) -> str | None:
     return tracker.latest_message.get("input_problem")
+
+
+def people_who_can_answer(who: str | None) -> str:
+    if who == audience.YOUNG_PERSON:
+        return f"{line('childline', 'free')}\n{line('runaway_helpline', 'free')}"
+    return line("mash")
 
 
 class ActionCannotHelp(Action):
@@ -30,20 +49,21 @@ class ActionCannotHelp(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        opener = PROBLEM_OPENERS.get(
-            input_problem(tracker) or "", "Sorry, I can't help with that one."
-        )
         who = audience.current(tracker)
-        topics = audience.WHAT_I_CAN_DO[who] if who else [
-            "what to do when a child goes missing from home or care",
-            "who to tell and what is due when",
-            "help and safe places for young people",
-            "signs of child sexual exploitation for hotels, pubs and taxis",
-        ]
+        problem = input_problem(tracker)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "nlu_fallback" and problem in (None, "too_long"):
+            record = choose_record(tracker.latest_message.get("text") or "", who, None)
+            if record is not None:
+                dispatcher.utter_message(**answer_message(record, who))
+                return [SlotSet("last_record", record.id)]
+        opener = PROBLEM_OPENERS.get(problem or "", "Sorry, I can't help with that one.")
+        topics = audience.WHAT_I_CAN_DO[who] if who else GENERAL_TOPICS
         listed = "\n".join(f"- {topic}" for topic in topics)
         dispatcher.utter_message(
             text=(
                 f"{opener} I can help with:\n{listed}\n"
+                f"For anything else about a child's safety:\n{people_who_can_answer(who)}\n"
                 f"If anyone is in danger right now, phone {phone('police_emergency')}."
             ),
             buttons=[] if who else audience.buttons(),

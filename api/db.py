@@ -21,7 +21,8 @@ def get_engine() -> Engine:
     url = get_settings().database_url
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return create_engine(url, pool_pre_ping=True)
+    # hide_parameters keeps bound values (names, addresses) out of database error text.
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def get_session() -> Iterator[Session]:

@@ -11,6 +11,8 @@ from fastapi.staticfiles import StaticFiles
 
 from api import db
 from api.routes import chat, health, pages
+from api.routes.guidance import router as guidance_router
+from api.routes.referrals import router as referrals_router
 
 STATIC = Path(__file__).with_name("static")
 
@@ -26,6 +28,8 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     app.include_router(chat.router)
     app.include_router(pages.router)
+    app.include_router(guidance_router)
+    app.include_router(referrals_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

@@ -53,12 +53,15 @@ class StackConfig:
     model: Path
     ports: Ports = field(default_factory=Ports)
     rasa_token: str = ""
+    # The action server's key for POST /referrals on the API.
+    service_api_key: str = ""
     tracker_db_url: str = ""
     database_url: str = ""
     extra_env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rasa_token = self.rasa_token or secrets.token_urlsafe(24)
+        self.service_api_key = self.service_api_key or secrets.token_urlsafe(32)
         self.tracker_db_url = self.tracker_db_url or f"sqlite:///{VAR / 'tracker.db'}"
         self.database_url = self.database_url or f"sqlite:///{VAR / 'api.db'}"
 
@@ -91,7 +94,8 @@ def services(config: StackConfig) -> list[Service]:
             "actions",
             [str(RASA_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
              "--port", str(config.ports.actions)],
-            {**base, "REFERRAL_API_URL": config.api_url},
+            {**base, "REFERRAL_API_URL": config.api_url,
+             "SERVICE_API_KEY": config.service_api_key},
             f"{config.actions_url}/health",
         ),
         Service(
@@ -119,6 +123,7 @@ def services(config: StackConfig) -> list[Service]:
                 "RASA_TOKEN": config.rasa_token,
                 "ACTIONS_URL": config.actions_url,
                 "DATABASE_URL": config.database_url,
+                "SERVICE_API_KEY": config.service_api_key,
             },
             f"{config.api_url}/health",
         ),
@@ -262,6 +267,7 @@ def main() -> int:
             api=int(env.get("API_PORT", 8000)),
         ),
         rasa_token=env.get("RASA_TOKEN", ""),
+        service_api_key=env.get("SERVICE_API_KEY", ""),
         tracker_db_url=env.get("TRACKER_DB_URL", ""),
         database_url=env.get("DATABASE_URL", ""),
     )

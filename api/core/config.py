@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,6 +22,11 @@ class Settings(BaseSettings):
     # Seconds to wait for Rasa before the chat answers with the safe fallback reply.
     chat_timeout_seconds: float = 30.0
     health_timeout_seconds: float = 3.0
+    # Key the action server presents to POST /referrals. Empty means referral intake is
+    # refused (503): the endpoint is never open without a key.
+    service_api_key: SecretStr = SecretStr("")
+    # Printed and exported referrals show times in the local time MASH works in.
+    referral_timezone: str = "Europe/London"
 
 
 @lru_cache

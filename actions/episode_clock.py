@@ -1,0 +1,143 @@
+"""The missing-episode clock in conversation: when was the child last seen, and so
+what is due, done or overdue now under the guidance.
+
+The time is read back as an absolute date and time for the carer to confirm before
+anything is worked out from it: a wrong "Friday" must be caught by the person, not
+silently turned into a wrong deadline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from guidance_corpus.loader import load_corpus
+from missing_clock import LONDON, LastSeenInFuture, assess, parse_last_seen, readback
+
+LAST_SEEN_SLOT = "last_seen"
+TIME_ENTITIES = ("DURATION", "CLOCK_TIME", "DAY_REF")
+STATUS_WORDS = {
+    "overdue": "OVERDUE",
+    "due": "Due now",
+    "upcoming": "Coming up",
+    "done": "Passed",
+}
+ASK_AGAIN = (
+    "When was the child last seen? You can say it in your own words, for example "
+    "'50 hours ago', 'since Friday at 6pm' or 'last night about 11'."
+)
+
+
+def now_uk() -> datetime:
+    return datetime.now(LONDON)
+
+
+def format_due(due: datetime | None, now: datetime) -> str:
+    """Only a deadline already reached is shown: the descriptions name future ones."""
+    if due is None or due > now:
+        return ""
+    return due.astimezone(LONDON).strftime(" (since %A %-d %B, %H:%M)")
+
+
+def time_phrase(tracker: Tracker) -> str:
+    """The time words spaCy's entity ruler found, in order ("friday 6 pm"), so that
+    "she went out on friday at 6 pm with her mates" parses as its time alone."""
+    spans = sorted(
+        (e for e in tracker.latest_message.get("entities", []) if e.get("entity") in TIME_ENTITIES),
+        key=lambda e: e.get("start", 0),
+    )
+    phrase = " ".join(str(e.get("value", "")) for e in spans)
+    if any(e.get("entity") == "DURATION" for e in spans) and "ago" in (
+        tracker.latest_message.get("text") or ""
+    ).lower():
+        phrase += " ago"
+    return phrase
+
+
+class ActionLastSeenReadback(Action):
+    """Parse the last-seen time and read it back for confirmation."""
+
+    def name(self) -> str:
+        return "action_last_seen_readback"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        now = now_uk()
+        last_seen = parse_last_seen(time_phrase(tracker), now) or parse_last_seen(text, now)
+        if last_seen is None:
+            dispatcher.utter_message(text=f"I couldn't work out the time from that. {ASK_AGAIN}")
+            return [SlotSet(LAST_SEEN_SLOT, None)]
+        if last_seen.in_future:
+            dispatcher.utter_message(text=readback(last_seen, now))
+            return [SlotSet(LAST_SEEN_SLOT, None)]
+        dispatcher.utter_message(
+            text=readback(last_seen, now),
+            buttons=[
+                {"title": "Yes, that's right", "payload": "/affirm"},
+                {"title": "No", "payload": "/deny"},
+            ],
+        )
+        return [SlotSet(LAST_SEEN_SLOT, last_seen.when.isoformat())]
+
+
+class ActionAskLastSeen(Action):
+    def name(self) -> str:
+        return "action_ask_last_seen"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(text=ASK_AGAIN)
+        return [SlotSet(LAST_SEEN_SLOT, None)]
+
+
+def clock_message(last_seen: datetime, now: datetime, looked_after: bool | None) -> str:
+    corpus = load_corpus()
+    milestones = assess(last_seen, now, looked_after=bool(looked_after))
+    lines = []
+    for milestone in milestones:
+        status = STATUS_WORDS.get(milestone.status, milestone.status)
+        lines.append(f"- {status}: {milestone.description}{format_due(milestone.due, now)}")
+    citations = "\n".join(dict.fromkeys(corpus.citation(m.source_record) for m in milestones))
+    intro = (
+        "For a looked after child, this is what the guidance says is due:"
+        if looked_after
+        else "For a child missing from home, the police lead the search:"
+    )
+    note = (
+        "" if looked_after is not None else
+        "\nIf the child is looked after (in care), tell me and I'll add the 48-hour and "
+        "72-hour steps."
+    )
+    return f"{intro}\n" + "\n".join(lines) + f"{note}\n{citations}"
+
+
+class ActionMissingClock(Action):
+    """What is due, done or overdue for this missing episode, with citations."""
+
+    def name(self) -> str:
+        return "action_missing_clock"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        value = tracker.get_slot(LAST_SEEN_SLOT)
+        if not value:
+            dispatcher.utter_message(text=ASK_AGAIN)
+            return []
+        try:
+            text = clock_message(
+                datetime.fromisoformat(value), now_uk(), tracker.get_slot("looked_after")
+            )
+        except LastSeenInFuture:
+            dispatcher.utter_message(text=f"That time is later than now. {ASK_AGAIN}")
+            return [SlotSet(LAST_SEEN_SLOT, None)]
+        dispatcher.utter_message(text=text)
+        return []
