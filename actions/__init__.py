@@ -4,12 +4,21 @@ The action server imports this package (`rasa_sdk --actions actions`), so every 
 with actions is imported here.
 """
 
+import os
+
 from actions import (  # noqa: F401
     conversation,
     episode_clock,
     fallback,
     guidance,
     handoff,
+    referral,
+    referral_client,
     safety,
     walkthrough,
 )
+
+# Under the running stack, referrals queued before a restart are retried straight away
+# rather than waiting for the next submission to start the retry thread.
+if os.environ.get("REFERRAL_API_URL"):
+    referral_client.start_background_retry()

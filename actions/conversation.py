@@ -1,4 +1,4 @@
-"""Greeting, choosing an audience, and being honest about what the assistant is."""
+"""Greeting and choosing an audience."""
 
 from __future__ import annotations
 
@@ -50,26 +50,4 @@ class ActionSetAudience(Action):
         else:
             intro = "Thank you. I can help with:"
         dispatcher.utter_message(text=f"{intro}\n{topics}\nWhat would you like to know?")
-        return []
-
-
-class ActionBotChallenge(Action):
-    def name(self) -> str:
-        return "action_bot_challenge"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        if audience.current(tracker) == audience.YOUNG_PERSON:
-            people = f"Childline on {phone('childline')} or the Runaway Helpline on " \
-                f"{phone('runaway_helpline')}"
-        else:
-            people = f"the MASH on {phone('mash')}"
-        dispatcher.utter_message(
-            text=(
-                "I'm an automated assistant, not a person. Nobody is reading this chat "
-                f"as you type. To talk to a person, you can phone {people}. "
-                f"In an emergency, phone {phone('police_emergency')}."
-            )
-        )
         return []

@@ -1,4 +1,5 @@
-""""Talk to someone": the right people for this audience and time of day."""
+""""Talk to someone" and "are you a real person?": honest that this is a computer
+program, then the right people for this audience and time of day."""
 
 from __future__ import annotations
 
@@ -29,7 +30,9 @@ def people_to_talk_to(who: str | None, in_office_hours: bool) -> str:
     if who == audience.LICENCE_HOLDER:
         people.append(line("licensing_team"))
     return (
-        "To speak to a person:\n" + "\n".join(people) + f"\n{emergency}\n{office_hours_note()}"
+        "I'm an automated assistant, not a person. To speak to a person:\n"
+        + "\n".join(people)
+        + f"\n{emergency}\n{office_hours_note()}"
     )
 
 

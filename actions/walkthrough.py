@@ -229,7 +229,10 @@ class ActionWalkthroughSummary(Action):
         dispatcher.utter_message(text=checked)
         in_office_hours = is_office_hours(datetime.now(LONDON))
         dispatcher.utter_message(text=report_reply(looked_after, in_office_hours))
-        dispatcher.utter_message(text=ASK_LAST_SEEN)
+        # Parents report to the police, who involve MASH; carers of a looked after child
+        # may also want MASH to have the details in writing.
+        buttons = [{"title": "Make a MASH referral", "payload": "/make_referral"}]
+        dispatcher.utter_message(text=ASK_LAST_SEEN, buttons=buttons if looked_after else [])
         events: list[dict[str, Any]] = [SlotSet(REPORT_NOW_SLOT, None)]
         if audience.current(tracker) is None:
             events.append(SlotSet("audience", audience.CARER))

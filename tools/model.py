@@ -8,6 +8,7 @@ Usage: python -m tools.model   (prints the model path)
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import shutil
 import subprocess
@@ -59,8 +60,19 @@ def ensure_spacy_pipeline() -> Path:
 
 
 def ensure_model() -> Path:
-    """Return the trained model for the current data and config, training if needed."""
+    """Return the trained model for the current data and config, training if needed.
+
+    A lock file makes concurrent callers (the test runner, `make run`, a benchmark)
+    wait for one training instead of each starting their own on two cores.
+    """
     ensure_spacy_pipeline()
+    MODELS.mkdir(exist_ok=True)
+    with open(MODELS / ".train.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _train_if_missing()
+
+
+def _train_if_missing() -> Path:
     name = f"model-{fingerprint(MODEL_INPUTS)}"
     model = MODELS / f"{name}.tar.gz"
     if model.is_file():

@@ -60,8 +60,9 @@ class StackConfig:
     extra_env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.rasa_token = self.rasa_token or secrets.token_urlsafe(24)
-        self.service_api_key = self.service_api_key or secrets.token_urlsafe(32)
+        # Hex, not urlsafe: a token starting with '-' would be read by Rasa's CLI as a flag.
+        self.rasa_token = self.rasa_token or secrets.token_hex(24)
+        self.service_api_key = self.service_api_key or secrets.token_hex(32)
         self.tracker_db_url = self.tracker_db_url or f"sqlite:///{VAR / 'tracker.db'}"
         self.database_url = self.database_url or f"sqlite:///{VAR / 'api.db'}"
 
@@ -271,7 +272,16 @@ def main() -> int:
         tracker_db_url=env.get("TRACKER_DB_URL", ""),
         database_url=env.get("DATABASE_URL", ""),
     )
+    purge_old_conversations(config.tracker_db_url)
     return run_foreground(config)
+
+
+def purge_old_conversations(tracker_db_url: str) -> None:
+    """Apply the conversation retention period before anything else starts."""
+    subprocess.run(
+        [str(RASA_PYTHON), "-m", "rasa_addons.retention", "--url", tracker_db_url],
+        cwd=ROOT, env=rasa_env(), check=True,
+    )
 
 
 if __name__ == "__main__":

@@ -8,8 +8,9 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import ActionBotChallenge, ActionGreet, ActionSetAudience
+from actions.conversation import ActionGreet, ActionSetAudience
 from actions.fallback import ActionCannotHelp
+from actions.handoff import ActionTalkToSomeone, people_to_talk_to
 from actions.safety import ActionSafetyResponse
 from guidance_corpus.loader import load_corpus
 
@@ -119,7 +120,16 @@ def test_young_person_is_told_no_name_needed_and_that_this_is_not_a_person() -> 
     assert "not a person" in message["text"]
 
 
-def test_bot_challenge_is_honest_and_gives_people_to_talk_to() -> None:
-    [message] = run(ActionBotChallenge(), tracker("carer"))
-    assert "not a person" in message["text"]
-    assert "0121 303 1888" in message["text"]
+def test_talk_to_someone_is_honest_and_gives_people_by_audience() -> None:
+    [adult] = run(ActionTalkToSomeone(), tracker("carer"))
+    assert "not a person" in adult["text"]
+    assert "0121 303 1888" in adult["text"] and "999" in adult["text"]
+    [young] = run(ActionTalkToSomeone(), tracker("young_person"))
+    assert "116 000" in young["text"] and "0800 1111" in young["text"]
+    assert "0121 303 1888" not in young["text"]
+    assert "don't have to give your name" in young["text"]
+
+
+@pytest.mark.parametrize(("in_hours", "edt"), [(True, False), (False, True)])
+def test_emergency_duty_team_is_offered_outside_office_hours(in_hours: bool, edt: bool) -> None:
+    assert ("0121 675 4806" in people_to_talk_to("professional", in_hours)) is edt

@@ -1,0 +1,73 @@
+"""Each audience asks in its own words and gets the key fact with its citation."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import Chat
+
+GUIDANCE = "From: Missing from Home or Care (Under 18 years) — Practice Guidance"
+
+
+def choose(chat: Chat, audience: str) -> None:
+    chat.say("hello")
+    chat.say(f'/choose_audience{{"audience": "{audience}"}}')
+
+
+@pytest.mark.parametrize(
+    ("audience", "question", "facts", "citation"),
+    [
+        ("carer", "what am I meant to check before I ring the police?",
+         ["search", "social media"], GUIDANCE),
+        ("professional", "how soon does the independent return interview need to happen",
+         ["72 hours"], "From: "),
+        ("professional", "what does the MASH red rating mean",
+         ["4 hours"], GUIDANCE),
+        ("licence_holder", "who do I contact if I'm worried about CSE at my hotel",
+         ["0121 303 9611"], "From: "),
+        ("professional", "when must a school refer a missing pupil to the CME team",
+         ["5"], "From: "),
+        ("carer", "what happens if a looked after child is still missing after 48 hours",
+         ["Executive Director"], GUIDANCE),
+    ],
+)
+def test_adult_questions_get_the_fact_and_the_citation(
+    chat: Chat, audience: str, question: str, facts: list[str], citation: str
+) -> None:
+    choose(chat, audience)
+    messages = chat.say(question)
+    text = "\n".join(m.get("text", "") for m in messages)
+    for fact in facts:
+        assert fact in text, text
+    assert citation in text
+    titles = [b["title"] for m in messages for b in m.get("buttons", [])]
+    assert "Read the full guidance" in titles
+
+
+def test_young_person_asking_for_help_tonight_gets_the_runaway_helpline(chat: Chat) -> None:
+    choose(chat, "young_person")
+    text = chat.say_text("where can i get help tonight")
+    assert "116 000" in text
+
+
+def test_young_person_gets_plain_words_about_return_interviews(chat: Chat) -> None:
+    choose(chat, "young_person")
+    text = chat.say_text("wot is a return interview")
+    assert "From: " in text
+    assert "72 hours" in text or "talk" in text.lower()
+
+
+def test_full_record_is_shown_from_the_button(chat: Chat) -> None:
+    choose(chat, "professional")
+    messages = chat.say("how soon does the independent return interview need to happen")
+    payload = next(b["payload"] for m in messages for b in m.get("buttons", []))
+    full = chat.say_text(payload)
+    assert "From: " in full
+    assert len(full) > len(messages[0]["text"]) // 2
+
+
+def test_unknown_question_is_not_guessed(chat: Chat) -> None:
+    choose(chat, "carer")
+    text = chat.say_text("what's the capital of peru")
+    assert "999" in text
+    assert "From: " not in text
