@@ -12,6 +12,7 @@ from actions import (  # noqa: F401
     fallback,
     guidance,
     handoff,
+    licence_concern,
     referral,
     referral_client,
     safety,

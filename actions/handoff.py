@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import audience
 from actions.contacts import line, phone
+from actions.referral import summary
 from missing_clock import LONDON, is_office_hours, office_hours_note
 
 
@@ -45,4 +46,11 @@ class ActionTalkToSomeone(Action):
     ) -> list[dict[str, Any]]:
         text = people_to_talk_to(audience.current(tracker), is_office_hours(datetime.now(LONDON)))
         dispatcher.utter_message(text=text)
+        if (tracker.active_loop or {}).get("name") == "referral_form":
+            answers = summary(tracker)
+            if answers:
+                dispatcher.utter_message(
+                    text="If you phone MASH, you can read them what you've told me so far:\n"
+                    + answers
+                )
         return []

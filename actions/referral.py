@@ -14,13 +14,14 @@ from abc import ABC, abstractmethod
 from datetime import datetime
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import audience
 from actions.contacts import line, phone
+from actions.form_validation import OwnTurnFormValidation
 from actions.referral_client import submit_async
 from actions.referral_fields import (
     NOT_KNOWN,
@@ -100,7 +101,7 @@ def carried_over(tracker: Tracker) -> dict[str, Any]:
     return found
 
 
-class ValidateReferralForm(FormValidationAction):
+class ValidateReferralForm(OwnTurnFormValidation):
     def name(self) -> str:
         return f"validate_{FORM}"
 

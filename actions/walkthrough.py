@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from datetime import datetime
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -20,6 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions import audience
 from actions.contacts import phone
 from actions.episode_clock import ASK_AGAIN as ASK_LAST_SEEN
+from actions.form_validation import OwnTurnFormValidation
 from actions.walkthrough_steps import load_walkthrough
 from missing_clock import LONDON, is_office_hours, office_hours_note
 
@@ -55,7 +56,7 @@ def searches_done(slots: dict[str, Any]) -> list[str]:
     return [step.label for step in walkthrough.steps if slots.get(step.slot) == "done"]
 
 
-class ValidateSearchWalkthroughForm(FormValidationAction):
+class ValidateSearchWalkthroughForm(OwnTurnFormValidation):
     def name(self) -> str:
         return f"validate_{FORM}"
 

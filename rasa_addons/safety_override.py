@@ -35,15 +35,19 @@ CRISIS_PREFIX = "CRISIS_"
 MAX_SCAN_CHARS = 50_000
 
 
-def crisis_types(nlp: Language, text: str) -> list[str]:
-    """The crisis categories whose phrases occur in `text`, in order of appearance."""
-    found: list[str] = []
+def crisis_spans(nlp: Language, text: str) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of the first phrase of each crisis category in `text`."""
+    found: dict[str, tuple[str, int, int]] = {}
     for ent in nlp(text[:MAX_SCAN_CHARS]).ents:
         if ent.label_.startswith(CRISIS_PREFIX):
             kind = ent.label_[len(CRISIS_PREFIX) :].lower()
-            if kind not in found:
-                found.append(kind)
-    return found
+            found.setdefault(kind, (kind, ent.start_char, ent.end_char))
+    return list(found.values())
+
+
+def crisis_types(nlp: Language, text: str) -> list[str]:
+    """The crisis categories whose phrases occur in `text`, in order of appearance."""
+    return [kind for kind, _start, _end in crisis_spans(nlp, text)]
 
 
 @DefaultV1Recipe.register(
@@ -72,13 +76,13 @@ class SafetyOverride(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(FULL_TEXT) or message.get(TEXT) or ""
-            kinds = crisis_types(self._nlp, text)
-            if kinds:
-                self._raise_crisis(message, kinds)
+            spans = crisis_spans(self._nlp, text)
+            if spans:
+                self._raise_crisis(message, spans)
         return messages
 
     @staticmethod
-    def _raise_crisis(message: Message, kinds: list[str]) -> None:
+    def _raise_crisis(message: Message, spans: list[tuple[str, int, int]]) -> None:
         intent = {INTENT_NAME_KEY: CRISIS_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
         ranking = [
             entry
@@ -96,9 +100,11 @@ class SafetyOverride(GraphComponent):
             {
                 "entity": CRISIS_ENTITY,
                 "value": kind,
+                "start": start,
+                "end": end,
                 "extractor": "SafetyOverride",
                 "confidence_entity": 1.0,
             }
-            for kind in kinds
+            for kind, start, end in spans
         )
         message.set(ENTITIES, entities, add_to_output=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -89,7 +90,9 @@ def _messages(path: Path) -> list[Any]:
 def load_crisis_messages(path: Path = CRISIS_FILE) -> list[CrisisMessage]:
     found = []
     for entry in _messages(path):
-        message = CrisisMessage(text=str(entry["text"]), kind=str(entry["kind"]))
+        if not isinstance(entry.get("text"), str):
+            raise ValueError(f"{path}: {entry!r}: text must be a (quoted) string")
+        message = CrisisMessage(text=entry["text"], kind=str(entry["kind"]))
         if message.kind not in KINDS:
             raise ValueError(f"{path}: unknown kind {message.kind!r} for {message.text!r}")
         found.append(message)
@@ -97,7 +100,12 @@ def load_crisis_messages(path: Path = CRISIS_FILE) -> list[CrisisMessage]:
 
 
 def load_ordinary_messages(path: Path = ORDINARY_FILE) -> list[str]:
-    return [str(text) for text in _messages(path)]
+    messages = _messages(path)
+    for text in messages:
+        # An unquoted `no` or `yes` is a YAML boolean, not the word someone typed.
+        if not isinstance(text, str):
+            raise ValueError(f"{path}: {text!r} is not a string; quote it")
+    return messages
 
 
 def evaluate(
@@ -149,7 +157,10 @@ def model_parser(model: Path | str) -> Callable[[str], str]:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
+    # Used as a library, Rasa's structured log prints every parse at debug level.
+    configure_structlog(logging.WARNING)
     # The pipeline's components name build/spacy_pipeline relative to the checkout.
     os.chdir(ROOT)
     agent = Agent.load(str(model))

@@ -19,7 +19,7 @@ echo "== spaCy pipeline and Rasa model"
 
 status=0
 echo "== Rasa runtime tests"
-.venv-rasa/bin/python -m pytest tests/rasa_runtime --junitxml=test-artifacts/rasa.xml "$@" || status=1
+.venv-rasa/bin/python -m pytest tests/rasa_runtime tests/safety --junitxml=test-artifacts/rasa.xml "$@" || status=1
 echo "== API, corpus and end-to-end tests"
 .venv-api/bin/python -m pytest tests/corpus tests/api tests/e2e tests/browser --junitxml=test-artifacts/api.xml "$@" || status=1
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.api.postgres import postgres_server
 from tools.model import ensure_model
 from tools.paths import ROOT
 from tools.stack import Ports, Stack, StackConfig
@@ -47,22 +49,46 @@ def model() -> Path:
     return ensure_model()
 
 
-@pytest.fixture(scope="session")
-def stack(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackConfig]:
-    data = tmp_path_factory.mktemp("stack-data")
+@contextmanager
+def running_stack(
+    model: Path, tracker_db_url: str, database_url: str, log_dir: Path = LOG_DIR
+) -> Iterator[StackConfig]:
     config = StackConfig(
-        model=model,
-        ports=Ports.free(),
-        tracker_db_url=f"sqlite:///{data / 'tracker.db'}",
-        database_url=f"sqlite:///{data / 'api.db'}",
+        model=model, ports=Ports.free(), tracker_db_url=tracker_db_url, database_url=database_url
     )
-    running = Stack(config, log_dir=LOG_DIR)
+    running = Stack(config, log_dir=log_dir)
     running.start()
     try:
         running.wait_ready()
         yield config
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackConfig]:
+    data = tmp_path_factory.mktemp("stack-data")
+    with running_stack(
+        model, f"sqlite:///{data / 'tracker.db'}", f"sqlite:///{data / 'api.db'}"
+    ) as config:
+        yield config
+
+
+@pytest.fixture(scope="module")
+def postgres_stack(model: Path) -> Iterator[StackConfig]:
+    """A second stack with the tracker store and the API both on a real PostgreSQL server
+    (started by the test run). Module-scoped, so it runs only beside the tests using it."""
+    server = postgres_server()
+    tracker_db, api_db = server.new_database(), server.new_database()
+    try:
+        with running_stack(
+            model, server.url(tracker_db, "postgresql"), server.url(api_db),
+            log_dir=LOG_DIR / "postgresql",
+        ) as config:
+            yield config
+    finally:
+        server.drop_database(tracker_db)
+        server.drop_database(api_db)
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.conftest import Chat
@@ -26,7 +28,7 @@ def choose(chat: Chat, audience: str) -> None:
         ("licence_holder", "who do I contact if I'm worried about CSE at my hotel",
          ["0121 303 9611"], "From: "),
         ("professional", "when must a school refer a missing pupil to the CME team",
-         ["5"], "From: "),
+         ["(5|five) days"], "From: "),
         ("carer", "what happens if a looked after child is still missing after 48 hours",
          ["Executive Director"], GUIDANCE),
     ],
@@ -38,7 +40,7 @@ def test_adult_questions_get_the_fact_and_the_citation(
     messages = chat.say(question)
     text = "\n".join(m.get("text", "") for m in messages)
     for fact in facts:
-        assert fact in text, text
+        assert re.search(fact, text, re.IGNORECASE), text
     assert citation in text
     titles = [b["title"] for m in messages for b in m.get("buttons", [])]
     assert "Read the full guidance" in titles

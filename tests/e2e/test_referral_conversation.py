@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import uuid
 
 import httpx
+import pytest
 
 from tests.e2e.conftest import LOG_DIR, Chat
 from tools.paths import API_PYTHON, ROOT
@@ -61,9 +63,18 @@ def answer_all(chat: Chat) -> str:
     return "\n".join(replies)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> tuple[Chat, StackConfig]:
+    """The same conversation against SQLite, then against PostgreSQL (tracker and API)."""
+    name = "stack" if request.param == "sqlite" else "postgres_stack"
+    config: StackConfig = request.getfixturevalue(name)
+    return Chat(config.rasa_url, f"test-{uuid.uuid4().hex}"), config
+
+
 def test_complete_referral_is_stored_read_back_and_cleared(
-    chat: Chat, stack: StackConfig
+    backend: tuple[Chat, StackConfig],
 ) -> None:
+    chat, stack = backend
     chat.say("hello")
     chat.say('/choose_audience{"audience": "carer"}')
     transcript = answer_all(chat)
@@ -92,7 +103,7 @@ def test_complete_referral_is_stored_read_back_and_cleared(
     slots = tracker["slots"]
     assert slots["child_name"] is None and slots["referrer_contact"] is None
 
-    for log in LOG_DIR.glob("*.log"):
+    for log in LOG_DIR.rglob("*.log"):
         content = log.read_text(encoding="utf-8", errors="replace")
         for value in (CHILD, REFERRER, PHONE, ADDRESS):
             assert value not in content, f"{value!r} in {log.name}"

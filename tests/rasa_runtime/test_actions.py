@@ -133,3 +133,40 @@ def test_talk_to_someone_is_honest_and_gives_people_by_audience() -> None:
 @pytest.mark.parametrize(("in_hours", "edt"), [(True, False), (False, True)])
 def test_emergency_duty_team_is_offered_outside_office_hours(in_hours: bool, edt: bool) -> None:
     assert ("0121 675 4806" in people_to_talk_to("professional", in_hours)) is edt
+
+
+def test_talk_to_someone_during_a_referral_offers_the_answers_to_read_out() -> None:
+    state = Tracker(
+        "tester", {"audience": "carer", "child_name": "Sam", "child_gender": "male"},
+        {"text": "", "intent": {"name": "ask_human"}, "entities": []}, [], False, None,
+        {"name": "referral_form"}, "",
+    )
+    dispatcher = CollectingDispatcher()
+    ActionTalkToSomeone().run(dispatcher, state, {})
+    assert len(dispatcher.messages) == 2
+    assert "read them what you've told me" in dispatcher.messages[1]["text"]
+    assert "Sam" in dispatcher.messages[1]["text"]
+
+
+def test_a_confident_family_picks_its_record_where_word_search_alone_would_not() -> None:
+    from actions.guidance import choose_record
+
+    question = "what am I meant to check before I ring the police?"
+    trusted = choose_record(question, "carer", "before_reporting", 0.9)
+    assert trusted is not None and trusted.topic == "before_reporting"
+    unsure = choose_record(question, "carer", "before_reporting", 0.2)
+    assert unsure is None or unsure.topic != "before_reporting"
+
+
+def test_the_action_server_registers_every_custom_action_in_the_domain() -> None:
+    from rasa.shared.core.domain import Domain
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")  # raises if any action class cannot register
+    domain = Domain.load("bot/domain")
+    custom = {
+        name for name in domain.user_actions
+        if not name.startswith("utter_") and name not in domain.form_names
+    }
+    assert custom <= set(executor.actions), custom - set(executor.actions)

@@ -32,21 +32,34 @@ DOMAIN = {
 }
 
 
-def tracker(slots: dict[str, Any], intent: str, requested: str | None) -> Tracker:
+def tracker(
+    slots: dict[str, Any], intent: str, requested: str | None,
+    latest_action: str = "search_walkthrough_form",
+) -> Tracker:
     return Tracker(
         "carer", {**slots, "requested_slot": requested},
         {"intent": {"name": intent}, "entities": [], "text": ""}, [], False, None,
-        {"name": "search_walkthrough_form"}, "",
+        {"name": "search_walkthrough_form"}, latest_action,
     )
 
 
-def validate(slots: dict[str, Any], intent: str, requested: str | None) -> dict[str, Any]:
+def validate(
+    slots: dict[str, Any], intent: str, requested: str | None,
+    latest_action: str = "search_walkthrough_form",
+) -> dict[str, Any]:
     events = asyncio.run(
         ValidateSearchWalkthroughForm().run(
-            CollectingDispatcher(), tracker(slots, intent, requested), DOMAIN
+            CollectingDispatcher(), tracker(slots, intent, requested, latest_action), DOMAIN
         )
     )
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_an_answer_is_taken_once_not_again_by_slot_extraction() -> None:
+    # Rasa also calls the validation from action_extract_slots (latest action is then
+    # action_listen); taking the answer there too would skip the next question.
+    assert validate({}, "deny", "immediate_danger", latest_action="action_listen") == {}
+    assert validate({}, "deny", "immediate_danger")["immediate_danger"] is False
 
 
 def normalise(text: str) -> str:

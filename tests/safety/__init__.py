@@ -1,0 +1,1 @@
+"""Safety route tests: the crisis and ordinary message sets (issue 4)."""
