@@ -39,7 +39,15 @@ class ActionSetAudience(Action):
     ) -> list[dict[str, Any]]:
         who = audience.current(tracker)
         if who is None:
-            dispatcher.utter_message(text="Who are you?", buttons=audience.buttons())
+            # Every reply carries the emergency line, this one included: "help" alone
+            # lands here, and it may be all a frightened person types.
+            dispatcher.utter_message(
+                text=(
+                    "Tell me who you are, so I can give the right help. If anyone is in "
+                    f"danger right now, phone {phone('police_emergency')}."
+                ),
+                buttons=audience.buttons(),
+            )
             return []
         topics = "\n".join(f"- {topic}" for topic in audience.WHAT_I_CAN_DO[who])
         if who == audience.YOUNG_PERSON:

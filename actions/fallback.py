@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience
@@ -24,6 +24,11 @@ PROBLEM_OPENERS = {
     "no_words": "I couldn't find any words in that message.",
     "too_long": "That was a long message, so I only read the first part of it.",
 }
+# The intents whose rules lead here. Any other intent means the policies found no next
+# action (the core fallback) and the message is taken back, as Rasa's own default
+# fallback does: otherwise the policies would face the same unknown state again and
+# predict this action over and over until the prediction limit stops the turn.
+RULE_INTENTS = {"nlu_fallback", "out_of_scope"}
 GENERAL_TOPICS = [
     "what to do when a child goes missing from home or care",
     "who to tell and what is due when",
@@ -68,4 +73,4 @@ class ActionCannotHelp(Action):
             ),
             buttons=[] if who else audience.buttons(),
         )
-        return []
+        return [] if intent in RULE_INTENTS else [UserUtteranceReverted()]

@@ -25,6 +25,7 @@ from actions.contacts import phone
 from actions.form_validation import OwnTurnFormValidation
 from actions.referral_client import submit_async
 from actions.referral_fields import NOT_KNOWN, FieldError, contact, is_not_known, missing_since
+from actions.safety import safety_reply
 from missing_clock import LONDON
 
 FORM = "licence_concern_form"
@@ -120,8 +121,19 @@ class ValidateLicenceConcernForm(OwnTurnFormValidation):
         requested = tracker.get_slot("requested_slot")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = tracker.latest_message.get("text") or ""
-        if intent in ("crisis", "ask_human"):
+        if intent == "crisis" and requested == DANGER_SLOT:
+            return [*events, SlotSet(DANGER_SLOT, True)]  # danger described: it is a yes
+        if intent == "ask_human" or (
+            intent == "crisis" and QUESTIONS.get(requested, ("", ""))[1] != "text"
+        ):
+            # A crisis message is no answer to a yes/no or time question: the form
+            # rejects it and the crisis rule gives the emergency route.
             return events
+        if intent == "crisis":
+            # A crisis-worded description ("two men took a young girl up to a room") is
+            # still the answer: the emergency route first, here, then the form goes on.
+            dispatcher.utter_message(text=safety_reply(tracker))
+            intent = None
         if requested == CONFIRM_SLOT:
             if intent == "affirm":
                 events.append(SlotSet(CONFIRM_SLOT, True))

@@ -37,6 +37,7 @@ from actions.referral_fields import (
     missing_since,
     risk_indicators,
 )
+from actions.safety import safety_reply
 from missing_clock import LONDON
 
 FORM = "referral_form"
@@ -48,6 +49,8 @@ ALL_SLOTS = [q.slot for q in QUESTIONS] + [CONFIRM_SLOT, KEY_SLOT, ADULT_SLOT, C
 # Intents that are never an answer: the rules handle them. Anything else typed while a
 # question is open is the answer (a name or an address is often "out of scope" to NLU).
 NOT_AN_ANSWER = {"crisis", "ask_human"}
+# Questions whose honest answer may be worded like a disclosure (and classified crisis).
+DESCRIPTIVE_SLOTS = {"last_seen_where", "last_seen_with", "description", "risks"}
 YES_NO = {"affirm": True, "deny": False}
 NOT_KNOWN_BUTTON = {"title": "Not known", "payload": "/not_known"}
 
@@ -134,6 +137,12 @@ class ValidateReferralForm(OwnTurnFormValidation):
         requested = tracker.get_slot("requested_slot")
         intent = latest_intent(tracker)
         text = tracker.latest_message.get("text") or ""
+        if intent == "crisis" and requested in DESCRIPTIVE_SLOTS:
+            # "she was with older men who give her drugs" answers the question *and*
+            # needs the emergency route: give it here, first, then keep the answer
+            # (the form takes the turn, so the crisis rule does not run).
+            dispatcher.utter_message(text=safety_reply(tracker))
+            intent = None
         if intent in NOT_AN_ANSWER or (text.startswith("/") and intent not in (
             "affirm", "deny", "not_known", "change_field"
         )):

@@ -97,6 +97,17 @@ def mixed_reply(kinds: list[str]) -> str:
     )
 
 
+def safety_reply(tracker: Tracker) -> str:
+    """The emergency route for what was said, worded for who is talking."""
+    kinds = crisis_kinds(tracker)
+    who = audience.current(tracker)
+    if who == audience.YOUNG_PERSON:
+        return young_person_reply(kinds)
+    if who is None:
+        return mixed_reply(kinds)
+    return adult_reply(kinds, who)
+
+
 class ActionSafetyResponse(Action):
     def name(self) -> str:
         return "action_safety_response"
@@ -104,13 +115,5 @@ class ActionSafetyResponse(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        kinds = crisis_kinds(tracker)
-        who = audience.current(tracker)
-        if who == audience.YOUNG_PERSON:
-            text = young_person_reply(kinds)
-        elif who is None:
-            text = mixed_reply(kinds)
-        else:
-            text = adult_reply(kinds, who)
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=safety_reply(tracker))
         return []

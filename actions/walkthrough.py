@@ -84,6 +84,8 @@ class ValidateSearchWalkthroughForm(OwnTurnFormValidation):
         requested = tracker.get_slot("requested_slot")
         if intent == "report_now":
             return [SlotSet(REPORT_NOW_SLOT, True)]
+        if requested == DANGER_SLOT and intent == "crisis":
+            return [SlotSet(DANGER_SLOT, True)]  # danger described: it is a yes
         if requested in (DANGER_SLOT, LOOKED_AFTER_SLOT) and intent in YES_NO:
             return [SlotSet(requested, YES_NO[intent])]
         if requested in step_slots(looked_after=True) and intent in STEP_RESULTS:

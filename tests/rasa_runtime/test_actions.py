@@ -170,3 +170,47 @@ def test_the_action_server_registers_every_custom_action_in_the_domain() -> None
         if not name.startswith("utter_") and name not in domain.form_names
     }
     assert custom <= set(executor.actions), custom - set(executor.actions)
+
+
+@pytest.mark.parametrize(("intent", "reverted"), [
+    ("nlu_fallback", False), ("out_of_scope", False), ("affirm", True),
+])
+def test_cannot_help_takes_the_message_back_only_as_the_core_fallback(
+    intent: str, reverted: bool
+) -> None:
+    # As the core fallback (no rule for this state) the message is taken back, so the
+    # next prediction is made from a state the policies know, not this action again.
+    state = Tracker("t", {}, {"text": "x", "intent": {"name": intent}, "entities": []},
+                    [], False, None, {}, "")
+    events = ActionCannotHelp().run(CollectingDispatcher(), state, {})
+    assert any(e["event"] == "rewind" for e in events) is reverted
+
+
+def test_only_form_validations_are_named_by_slot_mappings() -> None:
+    # Rasa runs a custom mapping's action on every user message (action_extract_slots):
+    # anything but a form's own validation action would run out of turn.
+    from rasa.shared.core.domain import Domain
+
+    domain = Domain.load("bot/domain")
+    named = {
+        mapping["action"] for slot in domain.slots for mapping in slot.mappings
+        if mapping.get("action")
+    }
+    assert named <= {f"validate_{form}" for form in domain.form_names}, named
+
+
+def test_a_referral_answer_worded_as_a_crisis_gets_999_and_is_kept() -> None:
+    import asyncio
+
+    from actions.referral import ValidateReferralForm
+
+    text = "with older men who give her drugs"
+    state = Tracker(
+        "s", {"referral_key": "k", "requested_slot": "last_seen_with", "audience": "carer"},
+        {"text": text, "intent": {"name": "crisis"}, "entities": []},
+        [], False, None, {"name": "referral_form"}, "referral_form",
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateReferralForm().run(dispatcher, state, {}))
+    assert "999" in dispatcher.messages[0]["text"].splitlines()[0]
+    assert any(e.get("name") == "last_seen_with" and e.get("value") == text for e in events)

@@ -30,3 +30,25 @@ def test_route_names_999_101_the_licensing_team_and_crimestoppers() -> None:
     text = route()
     for fact in ("999", "101", "0121 303 9611", "licensing@birmingham.gov.uk", "0800 555 111"):
         assert fact in text
+
+
+def test_a_crisis_worded_description_gets_999_and_is_kept_as_the_answer() -> None:
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.licence_concern import ValidateLicenceConcernForm
+
+    text = "two men took a girl who looked about 13 up to a room"
+    state = Tracker(
+        "s", {"concern_key": "k", "concern_danger_now": False,
+              "requested_slot": "concern_what_seen", "audience": "licence_holder"},
+        {"text": text, "intent": {"name": "crisis"},
+         "entities": [{"entity": "crisis_type", "value": "exploitation"}]},
+        [], False, None, {"name": "licence_concern_form"}, "licence_concern_form",
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateLicenceConcernForm().run(dispatcher, state, {}))
+    assert dispatcher.messages[0]["text"].splitlines()[0].count("999") == 1
+    assert {"event": "slot", "name": "concern_what_seen", "value": text,
+            "timestamp": None} in events

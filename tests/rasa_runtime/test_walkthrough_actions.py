@@ -169,3 +169,7 @@ def test_summary_after_danger_says_999_now() -> None:
     )
     assert dispatcher.messages[0]["text"].startswith("Phone 999 now")
     assert "crime in action" in dispatcher.messages[0]["text"]
+
+
+def test_danger_described_in_words_counts_as_yes() -> None:
+    assert validate({}, "crisis", "immediate_danger")["immediate_danger"] is True
