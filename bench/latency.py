@@ -34,6 +34,7 @@ SCRIPT = [
     "hello",
     '/choose_audience{"audience": "carer"}',
     "what's the weather like",
+    "when does the return interview have to happen",
     "my child is in danger right now",
     "are you a real person?",
     "thanks",
@@ -122,6 +123,7 @@ def bench_ours(conversations: int, rounds: int, workdir: Path) -> Result:
 def bench_reference(conversations: int, rounds: int, workdir: Path) -> Result:
     project = workdir / "rasa-init"
     print("training the stock `rasa init` assistant as the reference...", flush=True)
+    project.mkdir(parents=True, exist_ok=True)  # `rasa init` refuses a missing directory
     subprocess.run(
         [str(RASA_BIN), "init", "--no-prompt", "--init-dir", str(project)],
         cwd=workdir, env=rasa_env(), check=True, capture_output=True,
