@@ -108,6 +108,28 @@ def safety_reply(tracker: Tracker) -> str:
     return adult_reply(kinds, who)
 
 
+# What an adult can do next once the emergency route is given. A carer whose words
+# merely sounded like a crisis ("I can't find him anywhere") must not be left at the
+# 999 message with no way into the search walkthrough.
+NEXT_STEPS: dict[str | None, list[tuple[str, str]]] = {
+    None: [("I'm looking for a missing child", "/report_missing")],
+    audience.CARER: [("A child is missing: walk me through it", "/report_missing")],
+    audience.PROFESSIONAL: [
+        ("A child is missing: walk me through it", "/report_missing"),
+        ("Make a referral to MASH", "/make_referral"),
+    ],
+    audience.LICENCE_HOLDER: [("Tell you what I saw", "/report_licence_concern")],
+}
+
+
+def next_step_buttons(tracker: Tracker) -> list[dict[str, str]]:
+    """Ways on from the emergency route; none inside a form, which re-asks its question."""
+    if tracker.active_loop.get("name"):
+        return []
+    steps = NEXT_STEPS.get(audience.current(tracker), [])
+    return [{"title": title, "payload": payload} for title, payload in steps]
+
+
 class ActionSafetyResponse(Action):
     def name(self) -> str:
         return "action_safety_response"
@@ -115,5 +137,5 @@ class ActionSafetyResponse(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=safety_reply(tracker))
+        dispatcher.utter_message(text=safety_reply(tracker), buttons=next_step_buttons(tracker))
         return []

@@ -48,6 +48,15 @@ def test_child_in_danger_gets_999_first(chat: Chat) -> None:
     assert "999" in first.splitlines()[0]
 
 
+def test_after_the_emergency_route_a_carer_can_start_the_walkthrough(chat: Chat) -> None:
+    chat.say('/choose_audience{"audience": "carer"}')
+    [reply] = chat.say("my foster son is in danger right now")
+    assert "999" in reply["text"].splitlines()[0]
+    [button] = reply["buttons"]
+    walkthrough = " ".join(m.get("text", "") for m in chat.say(button["payload"]))
+    assert "immediate danger" in walkthrough
+
+
 def test_danger_inside_an_off_topic_message_still_gets_999(chat: Chat) -> None:
     reply = chat.say("what's the weather like, there's a man following me home")
     assert "999" in reply[0]["text"].splitlines()[0]

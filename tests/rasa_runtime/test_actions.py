@@ -20,11 +20,13 @@ def tracker(
     entities: list[dict[str, Any]] | None = None,
     text: str = "",
     input_problem: str | None = None,
+    active_loop: str | None = None,
 ) -> Tracker:
     latest = {"text": text, "intent": {"name": "crisis"}, "entities": entities or []}
     if input_problem:
         latest["input_problem"] = input_problem
-    return Tracker("tester", {"audience": audience}, latest, [], False, None, {}, "")
+    loop = {"name": active_loop} if active_loop else {}
+    return Tracker("tester", {"audience": audience}, latest, [], False, None, loop, "")
 
 
 def run(action: Any, state: Tracker) -> list[dict[str, Any]]:
@@ -97,6 +99,29 @@ def test_unknown_audience_gets_both_routes() -> None:
     assert "999" in text.splitlines()[0]
     for number in ("0800 1111", "116 000", "0121 303 1888", "116 123"):
         assert number in text
+
+
+@pytest.mark.parametrize(
+    ("who", "payloads"),
+    [
+        ("carer", ["/report_missing"]),
+        (None, ["/report_missing"]),
+        ("professional", ["/report_missing", "/make_referral"]),
+        ("licence_holder", ["/report_licence_concern"]),
+        ("young_person", []),
+    ],
+)
+def test_adult_crisis_outside_a_form_offers_a_way_on(
+    who: str | None, payloads: list[str]
+) -> None:
+    [message] = run(ActionSafetyResponse(), tracker(who, crisis("danger")))
+    assert [b["payload"] for b in message["buttons"]] == payloads
+
+
+def test_crisis_inside_a_form_offers_no_other_route() -> None:
+    state = tracker("carer", crisis("danger"), active_loop="search_walkthrough_form")
+    [message] = run(ActionSafetyResponse(), state)
+    assert not message["buttons"]
 
 
 @pytest.mark.parametrize(
