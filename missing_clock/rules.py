@@ -26,14 +26,28 @@ guidance, so ``concerns`` only affects looked after children.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .deadlines import DEADLINES, SOURCES
-from .timeutil import LONDON, UTC, format_deadline, format_local, require_aware
-from .workdays import working_days_deadline
+from .timeutil import LONDON, UTC, format_day, format_deadline, format_local, require_aware
+from .workdays import bank_holidays_between, working_days_deadline
 
 STATUSES = frozenset({"done", "due", "overdue", "upcoming"})
 MASH_RATINGS = frozenset({"red", "amber", "green"})
+
+
+def _bank_holiday_note(start: datetime, end: datetime, now: datetime) -> str:
+    """" (not counting the bank holidays on ...)" when bank holidays moved a deadline."""
+    first = start.astimezone(LONDON).date()
+    last = (end - timedelta(seconds=1)).astimezone(LONDON).date()
+    days = [day for day in bank_holidays_between(first, last) if day != first]
+    if not days:
+        return ""
+    year = now.astimezone(LONDON).year
+    names = [format_day(day) + (f" {day.year}" if day.year != year else "") for day in days]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    plural = "s" if len(days) > 1 else ""
+    return f" (not counting the bank holiday{plural} on {listed})"
 
 
 class LastSeenInFuture(ValueError):
@@ -179,6 +193,7 @@ def _looked_after_missing(
     window = DEADLINES["lac_strategy_meeting_window"]
     point = seen + trigger.as_timedelta()
     end = working_days_deadline(point, window.amount)
+    by = f"by {format_deadline(end, now)}{_bank_holiday_note(point, end, now)}"
     if clock >= point:
         if back is not None:
             status = "done"
@@ -191,14 +206,14 @@ def _looked_after_missing(
             text = (
                 f"The child has been missing for {trigger.amount} hours or more: the social "
                 "worker must arrange a missing person strategy meeting, held within "
-                f"{window.amount} working days, by {format_deadline(end, now)}."
+                f"{window.amount} working days, {by}."
             )
     elif back is None:
         status = "upcoming"
         text = (
             f"If the child is still missing at {format_local(point, now)} ({trigger.amount} "
             "hours), a missing person strategy meeting must be held within "
-            f"{window.amount} working days, by {format_deadline(end, now)}."
+            f"{window.amount} working days, {by}."
         )
     else:
         return out

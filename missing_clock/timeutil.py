@@ -72,7 +72,9 @@ def format_deadline(value: datetime, now: datetime | None = None) -> str:
     """Like :func:`format_local`, but a deadline at local midnight reads "the end of <day>"."""
     local = value.astimezone(LONDON)
     if local.hour == 0 and local.minute == 0:
-        return f"the end of {format_day(local.date() - timedelta(days=1))}"
+        day = local.date() - timedelta(days=1)
+        year = "" if now is None or now.astimezone(LONDON).year == day.year else f" {day.year}"
+        return f"the end of {format_day(day)}{year}"
     return format_local(value, now)
 
 

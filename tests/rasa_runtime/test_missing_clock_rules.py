@@ -165,9 +165,31 @@ def test_add_working_days() -> None:
         add_working_days(lon(2026, 11, 22).date(), 0)
 
 
-def test_bank_holidays_are_not_skipped() -> None:
-    # Monday 31 August 2026 is a bank holiday but counts: the earlier deadline is safer.
-    assert add_working_days(lon(2026, 8, 28).date(), 1) == lon(2026, 8, 31).date()
+def test_bank_holidays_in_england_are_not_working_days() -> None:
+    # Monday 31 August 2026 is the late summer bank holiday.
+    assert add_working_days(lon(2026, 8, 28).date(), 1) == lon(2026, 9, 1).date()
+    # Good Friday 3 April and Easter Monday 6 April 2026.
+    assert add_working_days(lon(2026, 4, 2).date(), 1) == lon(2026, 4, 7).date()
+
+
+def test_strategy_meeting_over_christmas_names_the_bank_holidays() -> None:
+    # 72-hour point Thursday 24 December 2026, 20:00. Friday 25 and Monday 28 December
+    # (Boxing Day's substitute) and Friday 1 January 2027 are bank holidays; Saturday
+    # 26 December is one too but moves nothing, so it is not named.
+    seen = lon(2026, 12, 21, 20)
+    m = by_name(assess(seen, lon(2026, 12, 25, 9), looked_after=True))["strategy_meeting"]
+    assert m.due == lon(2027, 1, 6)
+    assert "by the end of Tuesday 5 January 2027" in m.description
+    assert (
+        "not counting the bank holidays on Friday 25 December, Monday 28 December and "
+        "Friday 1 January 2027" in m.description
+    )
+    assert "26 December" not in m.description
+
+
+def test_no_bank_holiday_note_when_none_falls_in_the_window() -> None:
+    m = by_name(assess(lon(2026, 11, 20, 10), lon(2026, 11, 23, 11), True))["strategy_meeting"]
+    assert "bank holiday" not in m.description
 
 
 # --------------------------------------------------------------------------- clock changes
