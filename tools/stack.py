@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from tools.paths import API_PYTHON, RASA_BIN, RASA_PYTHON, ROOT, VAR, rasa_env
+from tools.paths import API_PYTHON, RASA_PYTHON, ROOT, VAR, rasa_env
 
 STOP_GRACE_SECONDS = 15
 
@@ -101,12 +101,14 @@ def services(config: StackConfig) -> list[Service]:
         ),
         Service(
             "rasa",
-            [str(RASA_BIN), "run", "--model", str(config.model),
-             "--port", str(config.ports.rasa), "--enable-api",
-             "--auth-token", config.rasa_token,
+            # The launcher passes RASA_TOKEN to `rasa run --enable-api --auth-token`
+            # inside the process, so the token never shows in `ps`.
+            [str(RASA_PYTHON), "-m", "rasa_addons.serve", "--model", str(config.model),
+             "--port", str(config.ports.rasa),
              "--credentials", "bot/credentials.yml", "--endpoints", "bot/endpoints.yml"],
             {
                 **base,
+                "RASA_TOKEN": config.rasa_token,
                 "ACTION_ENDPOINT_URL": f"{config.actions_url}/webhook",
                 "TRACKER_DB_URL": config.tracker_db_url,
             },

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import httpx
+import psutil
 import pytest
 
 from tests.e2e.conftest import Chat
+from tools.paths import RASA_PYTHON, ROOT, rasa_env
 from tools.stack import StackConfig
 
 
@@ -13,6 +17,29 @@ def test_health_reports_every_part_ok(stack: StackConfig) -> None:
     response = httpx.get(f"{stack.api_url}/health", timeout=10)
     assert response.status_code == 200
     assert response.json() == {"rasa": "ok", "actions": "ok", "database": "ok"}
+
+
+def test_rasa_http_api_needs_the_token(stack: StackConfig) -> None:
+    tracker = f"{stack.rasa_url}/conversations/someone/tracker"
+    assert httpx.get(tracker, timeout=10).status_code == 401
+    assert httpx.get(tracker, params={"token": "wrong"}, timeout=10).status_code == 401
+    assert httpx.get(tracker, params={"token": stack.rasa_token}, timeout=10).status_code == 200
+
+
+def test_rasa_token_is_on_no_command_line(stack: StackConfig) -> None:
+    # Any local user can read a command line (ps); only the owner can read the environment.
+    for process in psutil.process_iter(["cmdline"]):
+        assert stack.rasa_token not in " ".join(process.info["cmdline"] or [])
+
+
+def test_rasa_refuses_to_start_without_a_token() -> None:
+    result = subprocess.run(
+        [str(RASA_PYTHON), "-m", "rasa_addons.serve", "--port", "1"],
+        cwd=ROOT, env={**rasa_env(), "RASA_TOKEN": ""}, capture_output=True, text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "RASA_TOKEN is not set" in result.stderr
 
 
 def test_greeting_offers_the_four_audiences(chat: Chat) -> None:
