@@ -6,6 +6,7 @@ The sets in tests/safety/ were written before tuning: at least 80 crisis phrasin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,31 @@ from tools.crisis_eval import (
 
 
 @pytest.fixture(scope="module")
-def result(model: Path) -> Result:
-    return evaluate(model_parser(model))
+def parse(model: Path) -> Callable[[str], str]:
+    return model_parser(model)
+
+
+@pytest.fixture(scope="module")
+def result(parse: Callable[[str], str]) -> Result:
+    return evaluate(parse)
+
+
+# Plain answers to the referral and licence-concern forms. A crisis intent on one of
+# these answers the form with 999 and leaves it a question behind, so none may raise it.
+FORM_ANSWERS = [
+    "Ottoline Brackenbury", "Zedekiah Quillfeather", "Priya Sharma", "Mohammed Khan",
+    "Sarah Jones", "Tomasz Nowak", "Aisha Begum", "Grace Okafor", "Acme Fostering",
+    "Hill School", "St Mary's Children's Home", "07700 900123", "head@example.org",
+    "12 Imaginary Close, Birmingham", "B12 9QT", "female", "male", "14", "Birmingham",
+    "Sandwell", "Foster carer", "Teacher or school",
+]
+
+
+@pytest.mark.parametrize("text", FORM_ANSWERS)
+def test_plain_form_answers_never_raise_the_emergency_route(
+    parse: Callable[[str], str], text: str
+) -> None:
+    assert parse(text) != "crisis"
 
 
 def test_the_sets_are_big_enough() -> None:
