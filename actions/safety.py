@@ -111,13 +111,11 @@ def safety_reply(tracker: Tracker) -> str:
 # What an adult can do next once the emergency route is given. A carer whose words
 # merely sounded like a crisis ("I can't find him anywhere") must not be left at the
 # 999 message with no way into the search walkthrough.
+WALKTHROUGH = ("A child is missing: walk me through it", "/report_missing")
 NEXT_STEPS: dict[str | None, list[tuple[str, str]]] = {
     None: [("I'm looking for a missing child", "/report_missing")],
-    audience.CARER: [("A child is missing: walk me through it", "/report_missing")],
-    audience.PROFESSIONAL: [
-        ("A child is missing: walk me through it", "/report_missing"),
-        ("Make a referral to MASH", "/make_referral"),
-    ],
+    audience.CARER: [WALKTHROUGH],
+    audience.PROFESSIONAL: [WALKTHROUGH, ("Make a referral to MASH", "/make_referral")],
     audience.LICENCE_HOLDER: [("Tell you what I saw", "/report_licence_concern")],
 }
 

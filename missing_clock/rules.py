@@ -38,16 +38,14 @@ MASH_RATINGS = frozenset({"red", "amber", "green"})
 
 def _bank_holiday_note(start: datetime, end: datetime, now: datetime) -> str:
     """" (not counting the bank holidays on ...)" when bank holidays moved a deadline."""
-    first = start.astimezone(LONDON).date()
-    last = (end - timedelta(seconds=1)).astimezone(LONDON).date()
-    days = [day for day in bank_holidays_between(first, last) if day != first]
-    if not days:
+    # Counting starts the day after ``start``; ``end`` is the midnight after the last day.
+    first = start.astimezone(LONDON).date() + timedelta(days=1)
+    last = end.astimezone(LONDON).date() - timedelta(days=1)
+    names = [format_day(day, now) for day in bank_holidays_between(first, last)]
+    if not names:
         return ""
-    year = now.astimezone(LONDON).year
-    names = [format_day(day) + (f" {day.year}" if day.year != year else "") for day in days]
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    plural = "s" if len(days) > 1 else ""
-    return f" (not counting the bank holiday{plural} on {listed})"
+    return f" (not counting the bank holiday{'s' if len(names) > 1 else ''} on {listed})"
 
 
 class LastSeenInFuture(ValueError):

@@ -57,24 +57,22 @@ def local_midnight(day: date) -> datetime:
 def format_local(value: datetime, now: datetime | None = None, *, approx: bool = False) -> str:
     """UK style, 24-hour clock: "Friday 21 November, 18:00" (year added if not this year)."""
     local = value.astimezone(LONDON)
-    text = f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}"
-    if now is not None and now.astimezone(LONDON).year != local.year:
-        text += f" {local.year}"
-    return f"{text}, {'about ' if approx else ''}{local:%H:%M}"
+    return f"{format_day(local.date(), now)}, {'about ' if approx else ''}{local:%H:%M}"
 
 
-def format_day(day: date) -> str:
-    """E.g. "Friday 27 November" (used for end-of-day deadlines)."""
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+def format_day(day: date, now: datetime | None = None) -> str:
+    """E.g. "Friday 27 November" (year added if not the year of ``now``)."""
+    text = f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+    if now is not None and now.astimezone(LONDON).year != day.year:
+        text += f" {day.year}"
+    return text
 
 
 def format_deadline(value: datetime, now: datetime | None = None) -> str:
     """Like :func:`format_local`, but a deadline at local midnight reads "the end of <day>"."""
     local = value.astimezone(LONDON)
     if local.hour == 0 and local.minute == 0:
-        day = local.date() - timedelta(days=1)
-        year = "" if now is None or now.astimezone(LONDON).year == day.year else f" {day.year}"
-        return f"the end of {format_day(day)}{year}"
+        return f"the end of {format_day(local.date() - timedelta(days=1), now)}"
     return format_local(value, now)
 
 

@@ -7,6 +7,7 @@ that work is repeated for nothing: profiling the Rasa process under `bench/laten
 (py-spy, 20 concurrent conversations) put about half its CPU time in jsonschema, most of
 it re-checking the schema. Replies are still validated exactly as Rasa does it: the same
 schema, the same validator class, the same best-match error and the same message.
+`rasa_addons/serve.py` installs it in the Rasa process that `make run` starts.
 """
 
 from __future__ import annotations

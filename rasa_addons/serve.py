@@ -3,7 +3,8 @@
 Rasa 3.6 accepts the token only as `--auth-token` on the command line, and a command
 line is readable by every local user (`ps`, /proc/<pid>/cmdline); a process's
 environment is readable only by its owner. So this launcher reads RASA_TOKEN and hands
-it to Rasa's own CLI inside the process. It refuses to start without a token: Rasa's
+it to Rasa's own CLI inside the process, after installing the cached check of
+action-server replies (action_result_validation.py). It refuses to start without a token: Rasa's
 HTTP API can change any conversation and must never be open.
 
 Usage: python -m rasa_addons.serve [rasa run options...]   (with RASA_TOKEN set)
@@ -23,6 +24,9 @@ def main() -> None:
         sys.exit("Pass the token in RASA_TOKEN, not on the command line.")
     from rasa.__main__ import main as rasa_main
 
+    from rasa_addons import action_result_validation
+
+    action_result_validation.install()
     sys.argv = ["rasa", "run", *sys.argv[1:], "--enable-api", "--auth-token", token]
     rasa_main()
 

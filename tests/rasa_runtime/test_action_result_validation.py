@@ -8,8 +8,9 @@ import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-import rasa_addons  # noqa: F401 - installs the cached validator, as in the Rasa process
-from rasa_addons.action_result_validation import validate_action_result
+from rasa_addons.action_result_validation import install, validate_action_result
+
+install()  # as rasa_addons/serve.py does in the Rasa process
 
 SCHEMA = RemoteAction.action_response_format_spec()
 
