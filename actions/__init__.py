@@ -4,8 +4,6 @@ The action server imports this package (`rasa_sdk --actions actions`), so every 
 with actions is imported here.
 """
 
-import os
-
 from actions import (  # noqa: F401
     conversation,
     episode_clock,
@@ -18,8 +16,9 @@ from actions import (  # noqa: F401
     safety,
     walkthrough,
 )
+from rasa_addons.settings import get_settings
 
 # Under the running stack, referrals queued before a restart are retried straight away
 # rather than waiting for the next submission to start the retry thread.
-if os.environ.get("REFERRAL_API_URL"):
+if get_settings().referral_api_url:
     referral_client.start_background_retry()

@@ -25,6 +25,7 @@ from actions.contacts import phone
 from actions.form_validation import OwnTurnFormValidation
 from actions.referral_client import submit_async
 from actions.referral_fields import NOT_KNOWN, FieldError, contact, is_not_known, missing_since
+from actions.report_sent import close_conversation
 from actions.safety import safety_reply
 from missing_clock import LONDON
 
@@ -270,4 +271,5 @@ class ActionSubmitLicenceConcern(Action):
         else:
             sent = "The system could not accept it, so please use the numbers below."
         dispatcher.utter_message(text=f"{sent}\n{route()}")
+        close_conversation(dispatcher)
         return cleared

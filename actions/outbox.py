@@ -33,9 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
 
-ROOT: Final = Path(__file__).resolve().parents[1]
-DEFAULT_PATH: Final = ROOT / "var" / "referral_outbox.db"
-PATH_ENV: Final = "REFERRAL_OUTBOX_PATH"
+from rasa_addons.settings import get_settings
 
 State = Literal["pending", "delivered", "failed_permanently"]
 PENDING: Final = "pending"
@@ -69,8 +67,7 @@ CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at);
 
 
 def default_path() -> Path:
-    configured = os.environ.get(PATH_ENV, "").strip()
-    return Path(configured) if configured else DEFAULT_PATH
+    return get_settings().referral_outbox_path
 
 
 def _now_iso() -> str:
@@ -301,6 +298,23 @@ class Outbox:
         with self._connect() as connection:
             rows = connection.execute(query + " ORDER BY created_at, rowid", params).fetchall()
         return [OutboxItem._from_row(row) for row in rows]
+
+    def purge(self, *, delivered_days: float, failed_days: float, at: float | None = None) -> int:
+        """Delete delivered rows (no personal data) and items the API refused for good
+        (payload kept for an operator) once older than their retention; pending items
+        are never deleted: they are referrals still to be sent."""
+        moment = dt.datetime.fromtimestamp(now() if at is None else at, dt.timezone.utc)
+
+        def cutoff(days: float) -> str:
+            return (moment - dt.timedelta(days=days)).isoformat(timespec="seconds")
+
+        with self._connect() as connection:
+            cursor = connection.execute(
+                "DELETE FROM outbox WHERE (state = ? AND updated_at < ?) "
+                "OR (state = ? AND updated_at < ?)",
+                (DELIVERED, cutoff(delivered_days), FAILED_PERMANENTLY, cutoff(failed_days)),
+            )
+            return cursor.rowcount
 
     def counts(self) -> dict[str, int]:
         with self._connect() as connection:

@@ -37,6 +37,7 @@ from actions.referral_fields import (
     missing_since,
     risk_indicators,
 )
+from actions.report_sent import close_conversation
 from actions.safety import safety_reply
 from missing_clock import LONDON
 
@@ -385,6 +386,7 @@ class ActionSubmitReferral(Action):
                 f"MASH on {phone('mash')} instead.\n{urgent}"
             )
         dispatcher.utter_message(text=text)
+        close_conversation(dispatcher)
         return cleared()
 
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
 import threading
 from dataclasses import dataclass, field
@@ -36,14 +35,12 @@ from typing import Any, Final, Literal
 import requests
 
 from actions.outbox import DELIVERED, PENDING, Outbox, OutboxItem, State, now
+from rasa_addons.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-API_URL_ENV: Final = "REFERRAL_API_URL"
 API_KEY_ENV: Final = "SERVICE_API_KEY"
-RETRY_ENV: Final = "REFERRAL_RETRY_SECONDS"
 DEFAULT_API_URL: Final = "http://127.0.0.1:8000"
-DEFAULT_RETRY_SECONDS: Final = 30.0
 # (connect, read): a dead host fails fast; a slow database still gets time to commit.
 TIMEOUT: Final = (3.0, 10.0)
 # Per-item backoff: 2 s, 4 s, 8 s ... capped at 5 minutes, so a long outage is not
@@ -123,16 +120,6 @@ def backoff_seconds(attempts: int, base: float, cap: float) -> float:
     return delay * random.uniform(0.9, 1.1)
 
 
-def _env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    try:
-        value = float(raw) if raw else default
-    except ValueError:
-        log.warning("%s=%r is not a number; using %s", name, raw, default)
-        return default
-    return value if value > 0 else default
-
-
 def _key_of(payload: dict[str, Any]) -> str:
     key = payload.get("idempotency_key")
     if not isinstance(key, str) or not key.strip():
@@ -171,13 +158,14 @@ class ReferralClient:
         backoff_cap: float = BACKOFF_CAP_SECONDS,
         background: bool = True,
     ) -> None:
-        self.api_url = (api_url or os.environ.get(API_URL_ENV) or DEFAULT_API_URL).rstrip("/")
-        self.api_key = api_key if api_key is not None else os.environ.get(API_KEY_ENV, "")
+        settings = get_settings()
+        self.api_url = (api_url or settings.referral_api_url or DEFAULT_API_URL).rstrip("/")
+        self.api_key = api_key if api_key is not None else settings.service_api_key
         self.outbox = outbox if outbox is not None else Outbox()
         self.retry_seconds = (
             retry_seconds
             if retry_seconds is not None
-            else _env_float(RETRY_ENV, DEFAULT_RETRY_SECONDS)
+            else settings.referral_retry_seconds
         )
         self.timeout = timeout
         self.backoff_base = backoff_base

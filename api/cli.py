@@ -2,24 +2,31 @@
 
     python -m api.cli create-user --username NAME --role admin|staff
     python -m api.cli disable-user --username NAME
+    python -m api.cli purge          (apply the retention periods: api/retention.py)
 
 create-user prints the new API key once; only its salted hash is stored, so a lost key
 is replaced by disabling the user and creating a new one. Migrations run first, so this
-works on an empty database.
+works on an empty database. Creating and disabling users are audited, as the operating
+system user who ran the command.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api import db
-from api.core.security import USER_ROLES, hash_api_key, new_api_key
+from api import audit, db, retention
+from api.core.security import USER_ROLES, Principal, hash_api_key, new_api_key
 from api.models import User, utcnow
+
+
+def _operator() -> Principal:
+    return Principal(username=f"cli:{getpass.getuser()}"[:64], role="admin")
 
 
 def create_user(username: str, role: str) -> str:
@@ -29,6 +36,7 @@ def create_user(username: str, role: str) -> str:
     with Session(db.get_engine()) as session:
         user = User(username=username, role=role, key_prefix=prefix, key_hash=hash_api_key(key))
         session.add(user)
+        audit.record(session, _operator(), "user_created", username=username, role=role)
         session.commit()
     return key
 
@@ -40,6 +48,7 @@ def disable_user(username: str) -> bool:
         if user is None:
             return False
         user.disabled_at = user.disabled_at or utcnow()
+        audit.record(session, _operator(), "user_disabled", username=username)
         session.commit()
     return True
 
@@ -52,7 +61,15 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--role", required=True, choices=USER_ROLES)
     disable = commands.add_parser("disable-user", help="stop a user's key from working")
     disable.add_argument("--username", required=True)
+    commands.add_parser("purge", help="delete what is past its retention period")
     args = parser.parse_args(argv)
+    if args.command == "purge":
+        db.migrate()
+        with Session(db.get_engine()) as session:
+            purged = retention.purge(session)
+        print(f"retention: deleted {purged.referrals} referral(s), {purged.audit_events} "
+              f"audit row(s), {purged.closed_conversations} closed conversation id(s)")
+        return 0
 
     username = args.username.strip()
     if not username or len(username) > 64:

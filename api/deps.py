@@ -6,14 +6,15 @@ import logging
 from collections.abc import Callable, Iterator, Mapping
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, status
+from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api import db
+from api import audit, db, ratelimit
 from api.core.config import get_settings
 from api.core.security import (
+    ANONYMOUS,
     SERVICE_PRINCIPAL,
     Principal,
     Role,
@@ -59,14 +60,30 @@ def _unauthorised(message: str) -> HTTPException:
     )
 
 
+def _refuse(session: Session, request: Request, reason: str, message: str) -> HTTPException:
+    """Count and audit a failed authentication (never the key itself)."""
+    ratelimit.of(request).allow(get_settings().auth_failure_rate_per_client, "auth-failure",
+                                ratelimit.client_address(request))
+    audit.record(session, ANONYMOUS, "auth_failed", reason=reason, path=request.url.path)
+    session.commit()
+    return _unauthorised(message)
+
+
 def current_principal(
     session: DbSession,
+    request: Request,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     header_key: Annotated[str | None, Depends(_api_key)],
 ) -> Principal:
+    if ratelimit.of(request).exceeded(get_settings().auth_failure_rate_per_client,
+                                      "auth-failure", ratelimit.client_address(request)):
+        # Too many wrong keys from this address: stop checking for a while, so keys
+        # cannot be guessed at speed (scrypt also makes every check slow).
+        raise ratelimit.too_many()
     presented = bearer.credentials if bearer else header_key
     if not presented:
-        raise _unauthorised("an API key is needed (Authorization: Bearer <key> or X-API-Key)")
+        raise _refuse(session, request, "no_key",
+                      "an API key is needed (Authorization: Bearer <key> or X-API-Key)")
     if is_service_key(presented, get_settings().service_api_key.get_secret_value()):
         return SERVICE_PRINCIPAL
     prefix = key_prefix(presented)
@@ -76,7 +93,7 @@ def current_principal(
         else None
     )
     if user is None or not verify_api_key(presented, user.key_hash):
-        raise _unauthorised("the API key is not valid")
+        raise _refuse(session, request, "invalid_key", "the API key is not valid")
     return Principal(username=user.username, role=user.role)  # type: ignore[arg-type]
 
 

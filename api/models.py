@@ -89,3 +89,12 @@ class AuditEvent(Base):
     referral_reference: Mapped[str | None] = mapped_column(String(32), index=True)
     # Never personal data: statuses, counts, filters, levels.
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ClosedConversation(Base):
+    """A conversation id the API no longer accepts (see api/conversations.py)."""
+
+    __tablename__ = "closed_conversations"
+
+    id_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    closed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True, default=utcnow)

@@ -10,6 +10,17 @@ from guidance_corpus.loader import load_corpus
 
 
 def unavailable_messages() -> list[dict[str, str]]:
+    return _with_helplines("Sorry, the assistant is not working right now.")
+
+
+def rate_limited_messages() -> list[dict[str, str]]:
+    return _with_helplines(
+        "That is a lot of messages in a short time, so I have paused for a minute: "
+        "please wait, then send your message again."
+    )
+
+
+def _with_helplines(opening: str) -> list[dict[str, str]]:
     contacts = load_corpus().contacts
 
     def number(contact_id: str) -> str:
@@ -18,7 +29,7 @@ def unavailable_messages() -> list[dict[str, str]]:
     return [
         {
             "text": (
-                "Sorry, the assistant is not working right now. "
+                f"{opening} "
                 f"If anyone is in danger, phone {contacts['police_emergency'].phone} now.\n"
                 f"- Young people: {number('childline')}, or {number('runaway_helpline')}\n"
                 f"- Worried about a child: {number('mash')}; police (not an emergency): "

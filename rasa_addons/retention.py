@@ -1,9 +1,14 @@
-"""Delete conversation data older than the retention period from the tracker store.
+"""Delete what the Rasa side keeps past its retention period.
 
-Conversations can hold what people told the assistant about a child. They are kept
-only as long as they are useful (default 30 days, `CONVERSATION_RETENTION_DAYS`) and
-then deleted: whole conversations whose last message is older than that, so nothing
-is left half-kept. `make run` runs this at start-up; schedule it daily in production.
+- Conversations can hold what people told the assistant about a child. Whole
+  conversations whose last event is older than CONVERSATION_RETENTION_DAYS (default 30)
+  are deleted from the tracker store, so nothing is left half-kept.
+- The referral outbox: delivered rows (key, reference and times, no personal data) after
+  OUTBOX_DELIVERED_RETENTION_DAYS (30); referrals the API refused for good, whose payload
+  waits for an operator, after OUTBOX_FAILED_RETENTION_DAYS (14). Pending referrals are
+  never deleted.
+
+The supervisor runs this at start-up and every hour; run it by hand any time.
 
 Usage: python -m rasa_addons.retention [--days 30] [--url sqlite:///var/tracker.db]
 """
@@ -11,15 +16,12 @@ Usage: python -m rasa_addons.retention [--days 30] [--url sqlite:///var/tracker.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 
 import sqlalchemy as sa
 
-from rasa_addons.tracker_store import DEFAULT_URL
-
-DEFAULT_DAYS = 30
+from rasa_addons.settings import get_settings
 
 
 def purge(url: str, days: float, now: float | None = None) -> int:
@@ -30,6 +32,8 @@ def purge(url: str, days: float, now: float | None = None) -> int:
         return 0
     events = sa.Table("events", sa.MetaData(), autoload_with=engine)
     with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA secure_delete = ON")
         stale = (
             sa.select(events.c.sender_id)
             .group_by(events.c.sender_id)
@@ -43,17 +47,29 @@ def purge(url: str, days: float, now: float | None = None) -> int:
     return len(senders)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--days", type=float,
-        default=float(os.environ.get("CONVERSATION_RETENTION_DAYS", DEFAULT_DAYS)),
+def purge_outbox() -> int:
+    from actions.outbox import Outbox
+
+    settings = get_settings()
+    if not settings.referral_outbox_path.exists():
+        return 0
+    return Outbox(settings.referral_outbox_path).purge(
+        delivered_days=settings.outbox_delivered_retention_days,
+        failed_days=settings.outbox_failed_retention_days,
     )
-    parser.add_argument("--url", default=os.environ.get("TRACKER_DB_URL", DEFAULT_URL))
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=float, default=settings.conversation_retention_days)
+    parser.add_argument("--url", default=settings.tracker_db_url)
     args = parser.parse_args(argv)
     deleted = purge(args.url, args.days)
-    # A count only: sender ids are random, but nothing about a conversation is printed.
-    print(f"retention: deleted {deleted} conversation(s) idle for more than {args.days:g} days")
+    outbox = purge_outbox()
+    # Counts only: sender ids are random, but nothing about a conversation is printed.
+    print(f"retention: deleted {deleted} conversation(s) idle for more than {args.days:g} days"
+          f" and {outbox} finished outbox item(s)")
     return 0
 
 

@@ -1,11 +1,16 @@
-"""`rasa run`, with the HTTP API token taken from the environment.
+"""`rasa run`, bound, authenticated and quiet about what people write.
 
-Rasa 3.6 accepts the token only as `--auth-token` on the command line, and a command
-line is readable by every local user (`ps`, /proc/<pid>/cmdline); a process's
-environment is readable only by its owner. So this launcher reads RASA_TOKEN and hands
-it to Rasa's own CLI inside the process, after installing the cached check of
-action-server replies (action_result_validation.py). It refuses to start without a token: Rasa's
-HTTP API can change any conversation and must never be open.
+- Rasa 3.6 accepts its HTTP API token only as `--auth-token` on the command line, and a
+  command line is readable by every local user (`ps`, /proc/<pid>/cmdline); a process's
+  environment is readable only by its owner. So this launcher reads RASA_TOKEN and hands
+  it to Rasa's own CLI inside the process. It refuses to start without a token: Rasa's
+  HTTP API can change any conversation and must never be open.
+- Rasa listens on INTERNAL_HOST (loopback by default). Opened beyond loopback, it uses
+  bot/credentials-open.yml, whose REST channel also needs the token.
+- Every log record is sanitised (log_privacy.py), files are created owner-only
+  (umask 077), and the cached check of action-server replies is installed.
+- Sanic returns normally when it cannot bind its port; this exits 1 then, so the
+  supervisor sees a failure rather than a clean stop.
 
 Usage: python -m rasa_addons.serve [rasa run options...]   (with RASA_TOKEN set)
 """
@@ -14,21 +19,58 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+
+from rasa_addons.settings import ROOT, get_settings
+
+REFUSED_OPTIONS = ("--auth-token", "-i", "--interface", "--credentials", "--debug", "-vv")
 
 
 def main() -> None:
-    token = os.environ.get("RASA_TOKEN", "")
-    if not token:
+    settings = get_settings()
+    if not settings.rasa_token:
         sys.exit("RASA_TOKEN is not set: refusing to start Rasa's HTTP API without a token.")
-    if any(arg.startswith("--auth-token") for arg in sys.argv[1:]):
-        sys.exit("Pass the token in RASA_TOKEN, not on the command line.")
+    for arg in sys.argv[1:]:
+        if arg.split("=")[0] in REFUSED_OPTIONS:
+            # The token, the address, the channels and the log level are this launcher's
+            # to choose (DEBUG logs whole trackers).
+            sys.exit(f"{arg.split('=')[0]} is set by the launcher, not on the command line.")
+    os.umask(0o077)
+    from rasa_addons import log_privacy
+
+    log_privacy.install()
     from rasa.__main__ import main as rasa_main
+    from sanic import Sanic
 
     from rasa_addons import action_result_validation
 
     action_result_validation.install()
-    sys.argv = ["rasa", "run", *sys.argv[1:], "--enable-api", "--auth-token", token]
+    serving = watch_serving(Sanic)
+    credentials = "credentials-open.yml" if settings.internal_open else "credentials.yml"
+    sys.argv = [
+        "rasa", "run", *sys.argv[1:], "--enable-api", "--auth-token", settings.rasa_token,
+        "--interface", settings.internal_host,
+        "--credentials", str(ROOT / "bot" / credentials),
+    ]
     rasa_main()
+    if not serving():
+        sys.exit("Rasa did not start serving (see the log above: was the port taken?)")
+
+
+def watch_serving(sanic_class: type) -> Callable[[], bool]:
+    """Make every Sanic app record that it started serving; returns the check."""
+    state = {"serving": False}
+    original_run = sanic_class.run
+
+    async def serving(_app: object, _loop: object) -> None:
+        state["serving"] = True
+
+    def run(app: object, *args: object, **kwargs: object) -> object:
+        app.register_listener(serving, "after_server_start")  # type: ignore[attr-defined]
+        return original_run(app, *args, **kwargs)
+
+    sanic_class.run = run  # type: ignore[attr-defined]
+    return lambda: state["serving"]
 
 
 if __name__ == "__main__":

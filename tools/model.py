@@ -20,7 +20,12 @@ from tools.paths import MODELS, RASA_BIN, RASA_PYTHON, ROOT, SPACY_PIPELINE, ras
 
 SPACY_INPUTS = ["rasa_addons/spacy_pipeline.py", "rasa_addons/pattern_dsl.py",
                 "rasa_addons/patterns.yml"]
-MODEL_INPUTS = ["config.yml", "bot/domain", "bot/data", "rasa_addons"]
+# The custom NLU components' code is part of what training produces; the rest of
+# rasa_addons (launcher, tracker store, action server) runs beside the model and must not
+# make it retrain.
+MODEL_INPUTS = ["config.yml", "bot/domain", "bot/data", *SPACY_INPUTS,
+                "rasa_addons/input_guard.py", "rasa_addons/unreadable_input.py",
+                "rasa_addons/safety_override.py"]
 
 
 def _files(inputs: Iterable[str]) -> list[Path]:

@@ -1,9 +1,18 @@
-"""Start the action server, Rasa and the API together, and stop them together.
+"""Start the action server, Rasa and the API together, keep them up, stop them together.
 
 Used by `make run` (in the foreground, with prefixed logs), by the test suite and by
 the benchmark (on free ports, logs to files). Each service runs in its own process
-group so that stopping it also stops anything it started; if one service dies, the
-others are stopped and the supervisor exits non-zero rather than half-running.
+group so that stopping it also stops anything it started.
+
+Staying up: a person in danger must never find the page gone because one part failed.
+In the foreground, a service that dies is restarted with back-off and a log line naming
+it; only a service that keeps failing (RESTART_LIMIT times within RESTART_WINDOW
+seconds) makes the supervisor stop everything and exit non-zero. While Rasa or the
+action server is down, the API still serves the page and gives the safe reply.
+
+Privacy: everything runs with umask 077, `var/` is 0700 and the databases and logs in
+it 0600; retention (conversations, the outbox, referrals, audit) runs at start-up and
+then every RETENTION_INTERVAL_SECONDS while the stack runs.
 
 Usage: python -m tools.stack
 """
@@ -12,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import secrets
 import signal
 import socket
@@ -26,15 +36,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+import psutil
+
 from tools.paths import API_PYTHON, RASA_PYTHON, ROOT, VAR, rasa_env
 
 STOP_GRACE_SECONDS = 15
+RESTART_LIMIT = 5
+RESTART_WINDOW = 600.0
+RESTART_BACKOFF_MAX = 30.0
+RETENTION_INTERVAL_SECONDS = 3600.0
+# Test ports come from below Linux's ephemeral range (32768-60999), where outgoing
+# connections take their source ports and could take ours between the check and the bind.
+TEST_PORT_RANGE = (20000, 32000)
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port nothing listens on now, outside the ephemeral range. Another process can
+    still take it before our service binds it: starting a stack retries on new ports."""
+    for _ in range(200):
+        port = random.randint(*TEST_PORT_RANGE)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port found")
 
 
 @dataclass
@@ -48,6 +75,11 @@ class Ports:
         return cls(actions=free_port(), rasa=free_port(), api=free_port())
 
 
+def _token(length: int = 32) -> str:
+    # Hex, not urlsafe: a token starting with '-' would be read by a CLI as a flag.
+    return secrets.token_hex(length)
+
+
 @dataclass
 class StackConfig:
     model: Path
@@ -55,14 +87,19 @@ class StackConfig:
     rasa_token: str = ""
     # The action server's key for POST /referrals on the API.
     service_api_key: str = ""
+    # What Rasa presents to the action server.
+    action_server_token: str = ""
+    # Signs the conversation ids the API issues to the page.
+    conversation_secret: str = ""
     tracker_db_url: str = ""
     database_url: str = ""
     extra_env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # Hex, not urlsafe: a token starting with '-' would be read by Rasa's CLI as a flag.
-        self.rasa_token = self.rasa_token or secrets.token_hex(24)
-        self.service_api_key = self.service_api_key or secrets.token_hex(32)
+        self.rasa_token = self.rasa_token or _token(24)
+        self.service_api_key = self.service_api_key or _token()
+        self.action_server_token = self.action_server_token or _token()
+        self.conversation_secret = self.conversation_secret or _token()
         self.tracker_db_url = self.tracker_db_url or f"sqlite:///{VAR / 'tracker.db'}"
         self.database_url = self.database_url or f"sqlite:///{VAR / 'api.db'}"
 
@@ -85,7 +122,9 @@ class Service:
     argv: list[str]
     env: dict[str, str]
     ready_url: str
+    port: int
     process: subprocess.Popen | None = None
+    failures: list[float] = field(default_factory=list)
 
 
 def services(config: StackConfig) -> list[Service]:
@@ -93,26 +132,29 @@ def services(config: StackConfig) -> list[Service]:
     return [
         Service(
             "actions",
-            [str(RASA_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
+            [str(RASA_PYTHON), "-m", "rasa_addons.action_server",
              "--port", str(config.ports.actions)],
             {**base, "REFERRAL_API_URL": config.api_url,
-             "SERVICE_API_KEY": config.service_api_key},
+             "SERVICE_API_KEY": config.service_api_key,
+             "ACTION_SERVER_TOKEN": config.action_server_token},
             f"{config.actions_url}/health",
+            config.ports.actions,
         ),
         Service(
             "rasa",
             # The launcher passes RASA_TOKEN to `rasa run --enable-api --auth-token`
             # inside the process, so the token never shows in `ps`.
             [str(RASA_PYTHON), "-m", "rasa_addons.serve", "--model", str(config.model),
-             "--port", str(config.ports.rasa),
-             "--credentials", "bot/credentials.yml", "--endpoints", "bot/endpoints.yml"],
+             "--port", str(config.ports.rasa), "--endpoints", "bot/endpoints.yml"],
             {
                 **base,
                 "RASA_TOKEN": config.rasa_token,
                 "ACTION_ENDPOINT_URL": f"{config.actions_url}/webhook",
+                "ACTION_SERVER_TOKEN": config.action_server_token,
                 "TRACKER_DB_URL": config.tracker_db_url,
             },
             f"{config.rasa_url}/",
+            config.ports.rasa,
         ),
         Service(
             "api",
@@ -127,8 +169,10 @@ def services(config: StackConfig) -> list[Service]:
                 "ACTIONS_URL": config.actions_url,
                 "DATABASE_URL": config.database_url,
                 "SERVICE_API_KEY": config.service_api_key,
+                "CONVERSATION_SECRET": config.conversation_secret,
             },
             f"{config.api_url}/health",
+            config.ports.api,
         ),
     ]
 
@@ -136,6 +180,19 @@ def services(config: StackConfig) -> list[Service]:
 def _pump(stream: IO[str], write: Callable[[str], None], prefix: str) -> None:
     for line in stream:
         write(f"{prefix}{line}")
+
+
+def private_var(directory: Path = VAR) -> None:
+    """`var/` readable by its owner only, and every file already in it too."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory.chmod(0o700)
+    for path in directory.rglob("*"):
+        with contextlib.suppress(OSError):
+            path.chmod(0o700 if path.is_dir() else 0o600)
+
+
+class StartupError(RuntimeError):
+    """A service stopped, or something else answered on its port, during start-up."""
 
 
 class Stack:
@@ -146,47 +203,81 @@ class Stack:
         self.services = services(config)
         self.log_dir = log_dir
         self._threads: list[threading.Thread] = []
-        self._files: list[IO[str]] = []
+        self._logs: dict[str, IO[str]] = {}
+        self._write_lock = threading.Lock()
 
     def start(self) -> None:
-        VAR.mkdir(exist_ok=True)
-        width = max(len(service.name) for service in self.services)
+        os.umask(0o077)
+        private_var()
         for service in self.services:
-            process = subprocess.Popen(
-                service.argv, cwd=ROOT, env=service.env, text=True, bufsize=1,
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            service.process = process
-            if self.log_dir:
+            self.start_service(service)
+
+    def start_service(self, service: Service) -> None:
+        process = subprocess.Popen(
+            service.argv, cwd=ROOT, env=service.env, text=True, bufsize=1,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        service.process = process
+        write, prefix = self._writer(service)
+        thread = threading.Thread(target=_pump, args=(process.stdout, write, prefix), daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _writer(self, service: Service) -> tuple[Callable[[str], None], str]:
+        if self.log_dir:
+            if service.name not in self._logs:
                 self.log_dir.mkdir(parents=True, exist_ok=True)
-                log = open(self.log_dir / f"{service.name}.log", "a", encoding="utf-8")  # noqa: SIM115
-                self._files.append(log)
-                write, prefix = log.write, ""
-            else:
-                write, prefix = sys.stdout.write, f"[{service.name:<{width}}] "
-            thread = threading.Thread(
-                target=_pump, args=(process.stdout, write, prefix), daemon=True
-            )
-            thread.start()
-            self._threads.append(thread)
+                self._logs[service.name] = open(  # noqa: SIM115 - closed in stop()
+                    self.log_dir / f"{service.name}.log", "a", encoding="utf-8"
+                )
+            return self._logs[service.name].write, ""
+        width = max(len(s.name) for s in self.services)
+
+        def write(line: str) -> None:
+            with self._write_lock:
+                sys.stdout.write(line)
+
+        return write, f"[{service.name:<{width}}] "
 
     def dead(self) -> list[Service]:
         return [s for s in self.services if s.process and s.process.poll() is not None]
 
     def wait_ready(self, timeout: float = 240.0) -> None:
-        """Wait until every service answers its readiness URL (the API's /health is 200)."""
+        """Wait until every service answers its readiness URL *from its own process*
+        (a port taken by someone else is a failed start, never a ready service)."""
         deadline = time.monotonic() + timeout
         for service in self.services:
             while True:
                 if self.dead():
                     names = ", ".join(s.name for s in self.dead())
-                    raise RuntimeError(f"service stopped during start-up: {names}")
+                    raise StartupError(f"service stopped during start-up: {names}")
                 if _answers(service.ready_url):
+                    if not self.owns_port(service):
+                        raise StartupError(f"port {service.port} is held by another process")
                     break
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"{service.name} not ready at {service.ready_url}")
                 time.sleep(0.5)
+
+    def owns_port(self, service: Service) -> bool:
+        if service.process is None:
+            return False
+        try:
+            ours = {service.process.pid} | {
+                child.pid for child in psutil.Process(service.process.pid).children(True)
+            }
+        except psutil.NoSuchProcess:
+            return False
+        for connection in psutil.net_connections(kind="tcp"):
+            if (connection.status == psutil.CONN_LISTEN and connection.laddr
+                    and connection.laddr.port == service.port):
+                return connection.pid in ours
+        return False
+
+    def restart(self, service: Service) -> None:
+        _signal_group(service.process, signal.SIGKILL)
+        self.start_service(service)
 
     def stop(self) -> None:
         for service in reversed(self.services):
@@ -205,7 +296,7 @@ class Stack:
             _signal_group(process, signal.SIGKILL)
         for thread in self._threads:
             thread.join(timeout=2)
-        for log in self._files:
+        for log in self._logs.values():
             log.close()
 
 
@@ -224,9 +315,67 @@ def _answers(url: str) -> bool:
         return False
 
 
-def run_foreground(config: StackConfig) -> int:
-    """Run until Ctrl-C / SIGTERM (exit 0) or until a service dies (exit 1)."""
+def start_stack(
+    make_config: Callable[[], StackConfig], log_dir: Path | None = None, attempts: int = 3
+) -> Stack:
+    """Start a stack and wait until it is ready, on new ports if a start fails (a port
+    taken between choosing and binding it, which no check beforehand can rule out)."""
+    for attempt in range(1, attempts + 1):
+        stack = Stack(make_config(), log_dir=log_dir)
+        stack.start()
+        try:
+            stack.wait_ready()
+            return stack
+        except (StartupError, TimeoutError):
+            stack.stop()
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
+
+
+class Supervisor:
+    """The foreground loop of `make run`: restart what dies, give up on what keeps dying."""
+
+    def __init__(self, stack: Stack, *, restart_limit: int = RESTART_LIMIT,
+                 retention_interval: float = RETENTION_INTERVAL_SECONDS) -> None:
+        self.stack = stack
+        self.restart_limit = restart_limit
+        self.retention_interval = retention_interval
+        self.pending: dict[str, float] = {}  # service name -> when to restart it
+
+    def say(self, text: str) -> None:
+        print(f"[stack] {text}", flush=True)
+
+    def check(self, now: float) -> bool:
+        """Handle dead services; False when one keeps failing and the stack must stop."""
+        for service in self.stack.dead():
+            if service.name in self.pending:
+                continue
+            code = service.process.returncode if service.process else None
+            service.failures = [t for t in service.failures if now - t < RESTART_WINDOW]
+            service.failures.append(now)
+            if len(service.failures) > self.restart_limit:
+                self.say(f"{service.name} exited with code {code} "
+                         f"{len(service.failures)} times in {RESTART_WINDOW:.0f} s; "
+                         "giving up and stopping everything.")
+                return False
+            delay = min(RESTART_BACKOFF_MAX, 2.0 ** (len(service.failures) - 1))
+            self.say(f"{service.name} exited with code {code}; restarting it in {delay:.0f} s "
+                     f"(restart {len(service.failures)} of at most {self.restart_limit}).")
+            self.pending[service.name] = now + delay
+        for service in self.stack.services:
+            due = self.pending.get(service.name)
+            if due is not None and now >= due:
+                del self.pending[service.name]
+                self.stack.restart(service)
+                self.say(f"{service.name} restarted.")
+        return True
+
+
+def run_foreground(config: StackConfig, restart_limit: int = RESTART_LIMIT) -> int:
+    """Run until Ctrl-C / SIGTERM (exit 0) or until a service keeps failing (exit 1)."""
     stack = Stack(config)
+    supervisor = Supervisor(stack, restart_limit=restart_limit)
     stopping = threading.Event()
 
     def request_stop(signum: int, _frame: object) -> None:
@@ -235,33 +384,56 @@ def run_foreground(config: StackConfig) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     stack.start()
-    print(f"[stack] starting: actions :{config.ports.actions}, rasa :{config.ports.rasa}, "
-          f"api and web chat :{config.ports.api}", flush=True)
+    supervisor.say(f"starting: actions :{config.ports.actions}, rasa :{config.ports.rasa}, "
+                   f"api and web chat :{config.ports.api}")
     ready_announced = False
     status = 0
+    next_retention = time.monotonic() + RETENTION_INTERVAL_SECONDS
     while not stopping.is_set():
-        dead = stack.dead()
-        if dead:
-            for service in dead:
-                print(f"[stack] {service.name} exited with code {service.process.returncode}; "
-                      "stopping everything.", flush=True)
+        now = time.monotonic()
+        if not supervisor.check(now):
             status = 1
             break
         if not ready_announced and _answers(f"{config.api_url}/health"):
-            print(f"[stack] ready: open http://localhost:{config.ports.api}/ "
-                  "(Ctrl-C to stop)", flush=True)
+            supervisor.say(f"ready: open http://localhost:{config.ports.api}/ (Ctrl-C to stop)")
             ready_announced = True
+        if now >= next_retention:
+            next_retention = now + RETENTION_INTERVAL_SECONDS
+            threading.Thread(target=apply_retention, args=(config,), daemon=True).start()
         stopping.wait(1.0)
-    print("[stack] stopping all services...", flush=True)
+    supervisor.say("stopping all services...")
     stack.stop()
-    print("[stack] stopped.", flush=True)
+    supervisor.say("stopped.")
     return status
+
+
+def kept_secret(name: str) -> str:
+    """A secret made once and kept in var/ (0600), so a restart of `make run` does not
+    end every open conversation."""
+    private_var()
+    path = VAR / name
+    if not path.is_file():
+        path.write_text(_token())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def apply_retention(config: StackConfig) -> None:
+    """Delete what is past its retention period, on both sides (see the README)."""
+    env = {**rasa_env(), "TRACKER_DB_URL": config.tracker_db_url,
+           "DATABASE_URL": config.database_url}
+    for python, module in ((RASA_PYTHON, ["rasa_addons.retention"]),
+                           (API_PYTHON, ["api.cli", "purge"])):
+        result = subprocess.run([str(python), "-m", *module], cwd=ROOT, env=env, check=False)
+        if result.returncode != 0:
+            print(f"[stack] retention: {module[0]} exited {result.returncode}", flush=True)
 
 
 def main() -> int:
     from tools.model import ensure_model
 
     env = os.environ
+    os.umask(0o077)
     config = StackConfig(
         model=ensure_model(),
         ports=Ports(
@@ -271,19 +443,16 @@ def main() -> int:
         ),
         rasa_token=env.get("RASA_TOKEN", ""),
         service_api_key=env.get("SERVICE_API_KEY", ""),
+        action_server_token=env.get("ACTION_SERVER_TOKEN", ""),
+        conversation_secret=(env.get("CONVERSATION_SECRET", "")
+                             or kept_secret("conversation_secret")),
         tracker_db_url=env.get("TRACKER_DB_URL", ""),
         database_url=env.get("DATABASE_URL", ""),
     )
-    purge_old_conversations(config.tracker_db_url)
-    return run_foreground(config)
-
-
-def purge_old_conversations(tracker_db_url: str) -> None:
-    """Apply the conversation retention period before anything else starts."""
-    subprocess.run(
-        [str(RASA_PYTHON), "-m", "rasa_addons.retention", "--url", tracker_db_url],
-        cwd=ROOT, env=rasa_env(), check=True,
-    )
+    private_var()
+    apply_retention(config)
+    return run_foreground(config, restart_limit=int(env.get("STACK_RESTART_LIMIT",
+                                                           RESTART_LIMIT)))
 
 
 if __name__ == "__main__":

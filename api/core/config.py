@@ -28,6 +28,28 @@ class Settings(BaseSettings):
     # Printed and exported referrals show times in the local time MASH works in.
     referral_timezone: str = "Europe/London"
 
+    # Signs the conversation ids issued to the page (api/conversations.py). Every API
+    # replica must share it; the supervisor keeps one in var/ when it is not set.
+    conversation_secret: SecretStr = SecretStr("")
+    # A conversation id is refused after this, like the conversation it names.
+    conversation_retention_days: float = 30.0
+    # Largest request body the API reads (413 beyond it).
+    max_body_bytes: int = 256_000
+    # Rate limits (the `limits` library's notation): per conversation and per client
+    # address on /chat, and failed authentications per client address.
+    chat_rate_per_conversation: str = "20/minute"
+    chat_rate_per_client: str = "120/minute"
+    auth_failure_rate_per_client: str = "10/minute"
+    # Empty: in memory, per process. A redis:// URL shares the counts between replicas.
+    rate_limit_storage_url: str = "memory://"
+    # /docs, /redoc and /openapi.json are off unless this is set (the docs pages load
+    # scripts from a CDN, on the origin where staff use their keys).
+    api_docs: bool = False
+    # Referrals are deleted this long after their last change (MASH copies what it
+    # keeps into its own case system); audit rows are kept longer, then deleted too.
+    referral_retention_days: float = 90.0
+    audit_retention_days: float = 400.0
+
 
 @lru_cache
 def get_settings() -> Settings:

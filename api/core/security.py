@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Final, Literal
 
-Role = Literal["staff", "admin", "service"]
+Role = Literal["staff", "admin", "service", "none"]
 USER_ROLES: Final = ("staff", "admin")
 
 KEY_SCHEME: Final = "mca"
@@ -35,6 +35,8 @@ class Principal:
 
 
 SERVICE_PRINCIPAL: Final = Principal(username="service:action-server", role="service")
+# Who a failed authentication is recorded as in the audit trail.
+ANONYMOUS: Final = Principal(username="anonymous", role="none")
 
 
 def new_api_key() -> tuple[str, str]:

@@ -4,14 +4,15 @@
 // - Text from the person, the assistant or the guidance is only ever written with
 //   textContent or createTextNode, never innerHTML, so it can never run as code.
 // - Every phone number becomes a tel: link (Shout's 85258 an sms: link).
-// - The only thing stored is a random id for this tab (sessionStorage). Quick exit
+// - The only thing stored is the conversation id the API issued for this tab
+//   (sessionStorage); the API replaces it after a report is sent. Quick exit
 //   (the button or Esc) clears it, empties the page and replaces this page in the
 //   tab's history with a neutral site, so Back does not return to the chat.
 (function () {
   "use strict";
 
   var NEUTRAL_SITE = "https://www.bbc.co.uk/weather";
-  var SENDER_KEY = "chat-sender";
+  var CONVERSATION_KEY = "chat-conversation";
   var MAX_QUERY_CHARS = 500;
   var NOT_WORKING =
     "Sorry, the chat is not working right now. If anyone is in danger, phone 999.";
@@ -42,7 +43,7 @@
   var inFlight = [];
   var queue = Promise.resolve();
   var lastBotMessage = null;
-  var memorySender = null;
+  var memoryConversation = null;
 
   // ------------------------------------------------------------------ small helpers
 
@@ -53,24 +54,22 @@
     return node;
   }
 
-  function randomId() {
-    var bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  // The API issues the id with its first reply; until then there is none.
+  function conversationId() {
+    try {
+      return sessionStorage.getItem(CONVERSATION_KEY) || memoryConversation;
+    } catch (e) {
+      return memoryConversation;
+    }
   }
 
-  function senderId() {
+  function rememberConversation(id) {
+    if (typeof id !== "string" || !id) { return; }
+    memoryConversation = id;
     try {
-      var id = sessionStorage.getItem(SENDER_KEY);
-      if (!id) {
-        id = randomId();
-        sessionStorage.setItem(SENDER_KEY, id);
-      }
-      return id;
+      sessionStorage.setItem(CONVERSATION_KEY, id);
     } catch (e) {
-      // Storage switched off: keep the id in memory for as long as the page is open.
-      memorySender = memorySender || randomId();
-      return memorySender;
+      // Storage switched off: the id lives in memory for as long as the page is open.
     }
   }
 
@@ -79,7 +78,8 @@
     inFlight.push(controller);
     var settings = Object.assign({ signal: controller.signal, credentials: "same-origin" }, options);
     return fetch(url, settings).then(function (response) {
-      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      // 429 still carries a reply (with the emergency numbers) for the person to read.
+      if (!response.ok && response.status !== 429) { throw new Error("HTTP " + response.status); }
       return response.json();
     }).finally(function () {
       inFlight = inFlight.filter(function (c) { return c !== controller; });
@@ -267,9 +267,11 @@
       return fetchJson("/chat", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ sender: senderId(), message: message })
+        body: JSON.stringify({ conversation_id: conversationId(), message: message })
       }).then(function (data) {
-        if (!leaving) { showReply(Array.isArray(data.messages) ? data.messages : []); }
+        if (leaving) { return; }
+        rememberConversation(data.conversation_id);
+        showReply(Array.isArray(data.messages) ? data.messages : []);
       }).catch(function () {
         if (!leaving) { showBot(NOT_WORKING); }
       }).finally(function () {
@@ -402,6 +404,7 @@
   function quickExit(event) {
     if (event) { event.preventDefault(); }
     leaving = true;
+    memoryConversation = null;
     inFlight.forEach(function (c) { c.abort(); });
     try { sessionStorage.clear(); } catch (e) { /* storage may be switched off */ }
     try { localStorage.clear(); } catch (e) { /* storage may be switched off */ }

@@ -21,6 +21,7 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
     monkeypatch.setenv("RASA_URL", nothing_here)
     monkeypatch.setenv("ACTIONS_URL", nothing_here)
     monkeypatch.setenv("HEALTH_TIMEOUT_SECONDS", "1")
+    monkeypatch.setenv("CONVERSATION_SECRET", "test-secret-" + "x" * 32)
     get_settings.cache_clear()
     db.get_engine.cache_clear()
     from api.main import create_app

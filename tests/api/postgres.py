@@ -175,6 +175,8 @@ def running_api(
     monkeypatch.setenv("RASA_URL", nothing_here)
     monkeypatch.setenv("ACTIONS_URL", nothing_here)
     monkeypatch.setenv("HEALTH_TIMEOUT_SECONDS", "1")
+    # These tests make many failed calls on purpose; the limit has its own test.
+    monkeypatch.setenv("AUTH_FAILURE_RATE_PER_CLIENT", "10000/minute")
     get_settings.cache_clear()
     db.get_engine.cache_clear()
     from api.main import create_app

@@ -2,11 +2,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-SENDER = "abcdef0123456789"
-
 
 def test_chat_gives_the_safe_answer_when_rasa_is_down(client: TestClient) -> None:
-    response = client.post("/chat", json={"sender": SENDER, "message": "my son is missing"})
+    response = client.post("/chat", json={"message": "my son is missing"})
     assert response.status_code == 200
     body = response.json()
     assert body["degraded"] is True
@@ -15,10 +13,32 @@ def test_chat_gives_the_safe_answer_when_rasa_is_down(client: TestClient) -> Non
         assert number in text
 
 
-def test_chat_rejects_a_sender_id_that_could_identify_someone(client: TestClient) -> None:
-    response = client.post("/chat", json={"sender": "192.168.0.1", "message": "hi"})
-    assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "sender"]
+def test_the_api_issues_conversation_ids_and_refuses_made_up_ones(client: TestClient) -> None:
+    first = client.post("/chat", json={"message": "hi"}).json()
+    issued = first["conversation_id"]
+    assert first["new_conversation"] is True
+    # 128 random bits, base64url, between the version, the time and the signature.
+    assert issued.startswith("c1.") and len(issued.split(".")[2]) >= 22
+    again = client.post("/chat", json={"conversation_id": issued, "message": "hi"}).json()
+    assert again["conversation_id"] == issued and again["new_conversation"] is False
+    forged = issued[:-4] + ("AAAA" if not issued.endswith("AAAA") else "BBBB")
+    other = client.post("/chat", json={"conversation_id": forged, "message": "hi"}).json()
+    assert other["new_conversation"] is True and other["conversation_id"] not in (issued, forged)
+
+
+def test_a_flood_of_chat_messages_gets_429_with_the_emergency_numbers(
+    client: TestClient,
+) -> None:
+    conversation = client.post("/chat", json={"message": "hi"}).json()["conversation_id"]
+    statuses = [
+        client.post("/chat", json={"conversation_id": conversation, "message": "hi"})
+        for _ in range(30)
+    ]
+    limited = [r for r in statuses if r.status_code == 429]
+    assert limited, [r.status_code for r in statuses]
+    assert limited[0].headers["retry-after"] == "60"
+    assert "999" in limited[0].json()["messages"][0]["text"]
+    assert limited[0].json()["conversation_id"] == conversation
 
 
 def test_page_loads_nothing_from_other_sites(client: TestClient) -> None:

@@ -9,16 +9,27 @@ import httpx
 from tools.stack import StackConfig
 
 
-def test_chat_route_passes_messages_through(stack: StackConfig) -> None:
-    response = httpx.post(
-        f"{stack.api_url}/chat",
-        json={"sender": uuid.uuid4().hex, "message": "hello"},
-        timeout=60,
-    )
-    assert response.status_code == 200
-    body = response.json()
-    assert body["degraded"] is False
+def test_chat_route_passes_messages_through_in_one_conversation(stack: StackConfig) -> None:
+    first = httpx.post(f"{stack.api_url}/chat", json={"message": "hello"}, timeout=60)
+    assert first.status_code == 200
+    body = first.json()
+    assert body["degraded"] is False and body["new_conversation"] is True
     assert any(m.get("buttons") for m in body["messages"])
+    conversation = body["conversation_id"]
+    second = httpx.post(
+        f"{stack.api_url}/chat",
+        json={"conversation_id": conversation, "message": "I'm a foster carer"}, timeout=60,
+    ).json()
+    # The same conversation goes on: the audience answer is understood, not a new greeting.
+    assert second["conversation_id"] == conversation and second["new_conversation"] is False
+    assert "Who are you?" not in " ".join(m.get("text", "") for m in second["messages"])
+
+
+def test_a_made_up_conversation_id_starts_a_new_conversation(stack: StackConfig) -> None:
+    forged = f"c1.{uuid.uuid4().hex[:8]}.{uuid.uuid4().hex}.AAAAAAAAAAAAAAAAAAAAAA"
+    body = httpx.post(f"{stack.api_url}/chat",
+                      json={"conversation_id": forged, "message": "hello"}, timeout=60).json()
+    assert body["new_conversation"] is True and body["conversation_id"] != forged
 
 
 def test_page_is_served_with_a_strict_content_security_policy(stack: StackConfig) -> None:

@@ -29,6 +29,7 @@ import pytest
 from actions import referral_client
 from actions.outbox import Outbox
 from actions.referral_client import ReferralClient, backoff_seconds
+from rasa_addons.settings import get_settings
 from tools.stack import free_port
 
 SERVICE_KEY = "outbox-test-service-key"
@@ -498,6 +499,7 @@ def test_module_functions_read_the_environment(
     monkeypatch.setenv("REFERRAL_OUTBOX_PATH", str(outbox_path))
     monkeypatch.setenv("REFERRAL_RETRY_SECONDS", "3600")
     monkeypatch.setattr(referral_client, "_default", None)
+    get_settings.cache_clear()
     payload = referral()
     try:
         submission = referral_client.submit(payload)
@@ -509,3 +511,4 @@ def test_module_functions_read_the_environment(
         assert outbox_path.is_file()
     finally:
         referral_client.client().close()
+        get_settings.cache_clear()

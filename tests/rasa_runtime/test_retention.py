@@ -40,8 +40,9 @@ def test_an_empty_store_is_fine(tmp_path: Path) -> None:
 
 
 def test_the_privacy_notice_states_the_retention_period() -> None:
-    from rasa_addons.retention import DEFAULT_DAYS
+    from rasa_addons.settings import Settings
     from tools.paths import ROOT
 
     page = (ROOT / "api" / "static" / "index.html").read_text(encoding="utf-8")
-    assert f'<span id="retention-days">{DEFAULT_DAYS}</span> days' in page
+    days = f"{Settings().conversation_retention_days:g}"
+    assert f'<span id="retention-days">{days}</span> days' in page
