@@ -37,8 +37,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = 256_000
     # Rate limits (the `limits` library's notation): per conversation and per client
     # address on /chat, and failed authentications per client address.
-    chat_rate_per_conversation: str = "20/minute"
-    chat_rate_per_client: str = "120/minute"
+    # (A person pressing buttons through a form sends one message every second or two;
+    # many people can share one address behind a school's or an office's router.)
+    chat_rate_per_conversation: str = "60/minute"
+    chat_rate_per_client: str = "300/minute"
     auth_failure_rate_per_client: str = "10/minute"
     # Empty: in memory, per process. A redis:// URL shares the counts between replicas.
     rate_limit_storage_url: str = "memory://"

@@ -73,7 +73,9 @@ async def _ask_rasa(sender: str, text: str) -> list[dict[str, Any]] | None:
         return None
     if not isinstance(messages, list) or not messages:
         return None
-    return messages
+    # Rasa's recipient id is a digest of the conversation id: the page has no use for it.
+    return [{k: v for k, v in m.items() if k != "recipient_id"} for m in messages
+            if isinstance(m, dict)]
 
 
 @router.post("/chat", response_model=ChatOut)

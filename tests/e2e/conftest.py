@@ -19,7 +19,7 @@ import pytest
 from tests.api.postgres import postgres_server
 from tools.model import ensure_model
 from tools.paths import ROOT
-from tools.stack import Ports, Stack, StackConfig
+from tools.stack import Ports, StackConfig, start_stack
 
 LOG_DIR = ROOT / "test-artifacts" / "logs"
 
@@ -51,16 +51,18 @@ def model() -> Path:
 
 @contextmanager
 def running_stack(
-    model: Path, tracker_db_url: str, database_url: str, log_dir: Path = LOG_DIR
+    model: Path, tracker_db_url: str, database_url: str, log_dir: Path = LOG_DIR,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[StackConfig]:
-    config = StackConfig(
-        model=model, ports=Ports.free(), tracker_db_url=tracker_db_url, database_url=database_url
+    # Fresh ports on every attempt: start_stack retries when a port was taken between
+    # choosing it and binding it.
+    running = start_stack(
+        lambda: StackConfig(model=model, ports=Ports.free(), tracker_db_url=tracker_db_url,
+                            database_url=database_url, extra_env=dict(extra_env or {})),
+        log_dir=log_dir,
     )
-    running = Stack(config, log_dir=log_dir)
-    running.start()
     try:
-        running.wait_ready()
-        yield config
+        yield running.config
     finally:
         running.stop()
 
