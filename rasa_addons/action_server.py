@@ -64,7 +64,7 @@ def create_app(settings: Settings, actions_package: str = "actions") -> Sanic:
         status = getattr(exception, "status_code", 500) or 500
         if status >= 500:
             log.error("action server: %s while running an action", type(exception).__name__,
-                      exc_info=exception)
+                      exc_info=(type(exception), exception, exception.__traceback__))
         return response.json({"error": type(exception).__name__}, status=status)
 
     app.error_handler.add(Exception, on_error)

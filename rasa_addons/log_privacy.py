@@ -31,6 +31,15 @@ _QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|‘[^’\n]*’|“[^”\n]*”")
 _BRACKETED = re.compile(r"\{.*\}|\[(?!withheld\]).*\]", re.DOTALL)
 
 _installed = False
+# Third-party deprecation notices (pyparsing, click, pkg_resources...) fill the start-up
+# log with nothing an operator can act on; with warnings now going through logging they
+# can be dropped in one place.
+_NOISE = ("DeprecationWarning", "PendingDeprecationWarning", "declare_namespace")
+
+
+class _DropDeprecationNoise(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not any(word in record.getMessage() for word in _NOISE)
 
 
 def scrub(text: str) -> str:
@@ -86,4 +95,5 @@ def install() -> None:
 
     logging.setLogRecordFactory(factory)
     logging.captureWarnings(True)
+    logging.getLogger("py.warnings").addFilter(_DropDeprecationNoise())
     _installed = True

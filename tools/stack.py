@@ -36,8 +36,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-import psutil
-
 from tools.paths import API_PYTHON, RASA_PYTHON, ROOT, VAR, rasa_env
 
 STOP_GRACE_SECONDS = 15
@@ -261,6 +259,8 @@ class Stack:
                 time.sleep(0.5)
 
     def owns_port(self, service: Service) -> bool:
+        import psutil  # only the API's environment has it; free_port() is used by both
+
         if service.process is None:
             return False
         try:

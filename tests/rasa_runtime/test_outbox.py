@@ -512,3 +512,18 @@ def test_module_functions_read_the_environment(
     finally:
         referral_client.client().close()
         get_settings.cache_clear()
+
+
+def test_purge_deletes_finished_items_past_their_retention_never_pending_ones(
+    outbox_path: Path,
+) -> None:
+    outbox = Outbox(outbox_path)
+    for key in ("delivered", "failed", "pending"):
+        outbox.enqueue(key, {**referral(), "idempotency_key": key})
+    outbox.record_delivered("delivered", "MR-2026-000001")
+    outbox.record_failed_permanently("failed", None, status=422, error="field errors")
+    later = time.time() + 40 * 86_400
+    assert outbox.purge(delivered_days=30, failed_days=14, at=time.time()) == 0
+    assert outbox.purge(delivered_days=30, failed_days=14, at=later) == 2
+    assert outbox.get("delivered") is None and outbox.get("failed") is None
+    assert outbox.get("pending") is not None
