@@ -36,6 +36,10 @@ def main() -> None:
             # to choose (DEBUG logs whole trackers).
             sys.exit(f"{arg.split('=')[0]} is set by the launcher, not on the command line.")
     os.umask(0o077)
+    # Rasa's DEBUG level logs whole trackers; the sanitiser would catch them, but the
+    # noise is not worth it: INFO at most.
+    if os.environ.get("LOG_LEVEL", "").upper() == "DEBUG":
+        os.environ["LOG_LEVEL"] = "INFO"
     from rasa_addons import log_privacy
 
     log_privacy.install()
