@@ -40,7 +40,7 @@ model: envs
 	@.venv-rasa/bin/python -m tools.model
 
 run: model
-	@mkdir -p var
+	@install -d -m 0700 var
 	@.venv-api/bin/python -m tools.stack
 
 test: envs
