@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience
 from actions.contacts import line, phone
-from actions.guidance import answer_message, choose_record
+from actions.guidance import answer_messages
 
 # Set on the parsed message by rasa_addons.input_guard.InputGuard.
 PROBLEM_OPENERS = {
@@ -58,10 +58,11 @@ class ActionCannotHelp(Action):
         problem = input_problem(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "nlu_fallback" and problem in (None, "too_long"):
-            record = choose_record(tracker.latest_message.get("text") or "", who, None)
-            if record is not None:
-                dispatcher.utter_message(**answer_message(record, who))
-                return [SlotSet("last_record", record.id)]
+            messages, record_id = answer_messages(tracker.latest_message, who)
+            if record_id is not None:
+                for message in messages:
+                    dispatcher.utter_message(**message)
+                return [SlotSet("last_record", record_id)]
         opener = PROBLEM_OPENERS.get(problem or "", "Sorry, I can't help with that one.")
         topics = audience.WHAT_I_CAN_DO[who] if who else GENERAL_TOPICS
         listed = "\n".join(f"- {topic}" for topic in topics)

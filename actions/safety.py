@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience
 from actions.contacts import line, phone
+from actions.guidance import answer_messages, is_question
 
 DANGER = "danger"
 SELF_HARM = "self_harm"
@@ -136,4 +138,15 @@ class ActionSafetyResponse(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         dispatcher.utter_message(text=safety_reply(tracker), buttons=next_step_buttons(tracker))
-        return []
+        # The emergency route is added, not substituted: a question that also sounds
+        # alarming ("is it safe to stay at a friend's house?") still gets its answer.
+        # Inside a form the form's own question follows instead.
+        text = tracker.latest_message.get("text") or ""
+        if tracker.active_loop.get("name") or not is_question(text):
+            return []
+        messages, record_id = answer_messages(tracker.latest_message, audience.current(tracker))
+        if record_id is None:
+            return []
+        for message in messages:
+            dispatcher.utter_message(**message)
+        return [SlotSet("last_record", record_id)]

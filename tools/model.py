@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from tools import guidance_nlu
 from tools.paths import MODELS, RASA_BIN, RASA_PYTHON, ROOT, SPACY_PIPELINE, rasa_env
 
 SPACY_INPUTS = ["rasa_addons/spacy_pipeline.py", "rasa_addons/pattern_dsl.py",
@@ -69,6 +70,9 @@ def ensure_model() -> Path:
     MODELS.mkdir(exist_ok=True)
     with open(MODELS / ".train.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        # The guidance examples come from the corpus records; they are part of the
+        # fingerprinted inputs, so a changed question retrains the model.
+        guidance_nlu.generate()
         return _train_if_missing()
 
 
