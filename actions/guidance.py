@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience, situation
 from actions.contacts import line, phone
-from guidance_corpus.fusion import Choice, best_and_close, fuse
+from guidance_corpus.fusion import Choice, answerable, best_and_close, fuse
 from guidance_corpus.loader import Record, load_corpus
 from guidance_corpus.retrieval import search
 
@@ -44,25 +44,26 @@ def selector_ranking(message: dict[str, Any]) -> dict[str, float]:
     return ranking
 
 
-def rank_records(text: str, who: str | None, selector: dict[str, float]) -> list[Choice]:
+def rank_records(
+    text: str, who: str | None, selector: dict[str, float], asked: bool = True
+) -> list[Choice]:
+    """Every candidate record, best first; empty when nothing is close enough."""
     corpus = load_corpus()
     hits = search(text, audience=who, limit=10)
+    if not answerable(selector, hits, asked):
+        return []
     return fuse(corpus, selector, hits, audience=who)
 
 
 def choose(
-    text: str, who: str | None, selector: dict[str, float]
+    text: str, who: str | None, selector: dict[str, float], asked: bool = True
 ) -> tuple[Record | None, list[Record]]:
     """The record that answers ``text`` (or None) and close runners-up to offer."""
     corpus = load_corpus()
-    best, close = best_and_close(rank_records(text, who, selector))
+    best, close = best_and_close(rank_records(text, who, selector, asked))
     if best is None:
         return None, []
     return corpus.records[best.record_id], [corpus.records[c.record_id] for c in close]
-
-
-def choose_record(text: str, who: str | None, selector: dict[str, float]) -> Record | None:
-    return choose(text, who, selector)[0]
 
 
 def show_button(title: str, record_id: str) -> dict[str, str]:
@@ -114,7 +115,8 @@ def answer_messages(
         reply = situation.cannot_do_reply(refusal, who)
         extra = situation.notes(text, who, reply)
         return [{"text": "\n\n".join([reply, *extra])}], None
-    record, also = choose(text, who, selector_ranking(message))
+    intent = (message.get("intent") or {}).get("name")
+    record, also = choose(text, who, selector_ranking(message), asked=intent == RETRIEVAL_INTENT)
     if record is None:
         reply = dont_know_message(who)
         return [{"text": "\n\n".join([reply, *situation.notes(text, who, reply)])}], None
