@@ -70,7 +70,7 @@ class ActionCannotHelp(Action):
             dispatcher.utter_message(text=situation.cannot_do_reply(refusal, who))
             return []
         if intent == "nlu_fallback" and problem in (None, "too_long"):
-            messages, record_id = answer_messages(tracker.latest_message, who)
+            messages, record_id, _ = answer_messages(tracker.latest_message, who)
             if record_id is not None:
                 for message in messages:
                     dispatcher.utter_message(**message)

@@ -28,7 +28,8 @@ RETRIEVAL_INTENT = "guidance"
 QUESTION_RE = re.compile(
     r"\?|^\s*(who|whos|what|whats|wot|where|when|how|is|are|am|can|could|do|does|did|should|"
     r"shud|will|would|which|why|any|tell me)\b|\b(what (do|should|can|does)|who (do|can|should)|"
-    r"how (do|can|long)|where (can|do|are)|can i|should i|do i|is it|am i|is there)\b",
+    r"how (do|can|long)|where (can|do|are)|can i|should i|do i|is it|am i|is there)\b|"
+    r"\b(right|innit|yeah)\W*$",
     re.IGNORECASE,
 )
 
@@ -70,14 +71,37 @@ def show_button(title: str, record_id: str) -> dict[str, str]:
     return {"title": title, "payload": f'/show_record{{"record_id": "{record_id}"}}'}
 
 
+def contact_lines(record: Record, who: str | None, shown: str) -> list[str]:
+    """The record's contacts (from contacts.yml) that the answer text does not already give."""
+    corpus = load_corpus()
+    lines: list[str] = []
+    for found in corpus.contacts_for(record.id):
+        if who is not None and who not in found.audiences:
+            continue
+        ways = [w for w in (found.phone, found.email) if w]
+        if not ways or all(w in shown for w in ways):
+            continue
+        lines.append(f"- {found.name}: {', '.join(ways)}")
+    return lines
+
+
 def answer_message(
     record: Record, who: str | None, also: list[Record] | None = None
 ) -> dict[str, Any]:
+    """The record's answer with its contacts and citation; the closest runner-up (if
+    any) follows, so a question that spans two records ("X or Y?") gets both."""
     corpus = load_corpus()
-    text = f"{record.answer_for(who)}\n\n{corpus.citation(record.id)}"
+    parts = [record.answer_for(who)]
+    contacts = contact_lines(record, who, parts[0])
+    if contacts:
+        parts.append("Contacts:\n" + "\n".join(contacts))
+    parts.append(corpus.citation(record.id))
     buttons = [show_button("Read the full guidance", record.id)]
-    buttons += [show_button(f"Or: {other.title}", other.id) for other in also or []]
-    return {"text": text, "buttons": buttons}
+    for other in (also or [])[:1]:
+        parts.append(f"Also relevant: {other.title}\n{other.answer_for(who)}")
+        parts.append(corpus.citation(other.id))
+    buttons += [show_button(f"Or: {other.title}", other.id) for other in (also or [])[1:]]
+    return {"text": "\n\n".join(parts), "buttons": buttons}
 
 
 def dont_know_message(who: str | None) -> str:
@@ -100,7 +124,7 @@ def is_question(text: str) -> bool:
 
 def answer_messages(
     message: dict[str, Any], who: str | None
-) -> tuple[list[dict[str, Any]], str | None]:
+) -> tuple[list[dict[str, Any]], str | None, bool]:
     """The reply to a question in ``message`` (a parsed message) and the record used.
 
     A request the assistant cannot carry out gets an honest "I can't" with who can; a
@@ -114,17 +138,17 @@ def answer_messages(
     if refusal is not None:
         reply = situation.cannot_do_reply(refusal, who)
         extra = situation.notes(text, who, reply)
-        return [{"text": "\n\n".join([reply, *extra])}], None
+        return [{"text": "\n\n".join([reply, *extra])}], None, True
     intent = (message.get("intent") or {}).get("name")
     record, also = choose(text, who, selector_ranking(message), asked=intent == RETRIEVAL_INTENT)
     if record is None:
         reply = dont_know_message(who)
-        return [{"text": "\n\n".join([reply, *situation.notes(text, who, reply)])}], None
+        return [{"text": "\n\n".join([reply, *situation.notes(text, who, reply)])}], None, False
     answer = answer_message(record, who, also)
     extra = situation.notes(text, who, answer["text"])
     if extra:
         answer["text"] = "\n\n".join([answer["text"], *extra])
-    return [answer], record.id
+    return [answer], record.id, True
 
 
 class ActionAnswerGuidance(Action):
@@ -134,7 +158,7 @@ class ActionAnswerGuidance(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        messages, record_id = answer_messages(tracker.latest_message, audience.current(tracker))
+        messages, record_id, _ = answer_messages(tracker.latest_message, audience.current(tracker))
         for message in messages:
             dispatcher.utter_message(**message)
         return [SlotSet("last_record", record_id)] if record_id else []

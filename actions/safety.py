@@ -141,12 +141,16 @@ class ActionSafetyResponse(Action):
         # The emergency route is added, not substituted: a question that also sounds
         # alarming ("is it safe to stay at a friend's house?") still gets its answer.
         # Inside a form the form's own question follows instead.
+        # A message the classifier alone called a crisis (no danger phrase matched) may be
+        # a statement that the guidance answers, so it is looked up too.
         text = tracker.latest_message.get("text") or ""
-        if tracker.active_loop.get("name") or not is_question(text):
+        if tracker.active_loop.get("name") or not (is_question(text) or not crisis_kinds(tracker)):
             return []
-        messages, record_id = answer_messages(tracker.latest_message, audience.current(tracker))
-        if record_id is None:
+        messages, record_id, answered = answer_messages(
+            tracker.latest_message, audience.current(tracker)
+        )
+        if not answered:
             return []
         for message in messages:
             dispatcher.utter_message(**message)
-        return [SlotSet("last_record", record_id)]
+        return [SlotSet("last_record", record_id)] if record_id else []
