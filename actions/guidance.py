@@ -26,10 +26,10 @@ RETRIEVAL_INTENT = "guidance"
 # A message that asks something; a message that only states a crisis gets only the
 # emergency route, a question that also sounds alarming gets its answer too.
 QUESTION_RE = re.compile(
-    r"\?|^\s*(who|whos|what|whats|wot|where|when|how|is|are|am|can|could|do|does|did|should|"
-    r"shud|will|would|which|why|any|tell me)\b|\b(what (do|should|can|does)|who (do|can|should)|"
-    r"how (do|can|long)|where (can|do|are)|can i|should i|do i|is it|am i|is there)\b|"
-    r"\b(right|innit|yeah)\W*$",
+    r"\?|^\s*(is|are|am|can|could|do|does|did|should|shud|will|would|any|tell me)\b|"
+    r"\b(who|whos|what|whats|wot|where|when|how|which|why)\b|"
+    r"\b(can i|should i|do i|is it|am i|is there|will i|will they|do they|does it|does that)\b|"
+    r"\b(right|innit|yeah)\b\W*(,|$)",
     re.IGNORECASE,
 )
 
@@ -123,7 +123,7 @@ def is_question(text: str) -> bool:
 
 
 def answer_messages(
-    message: dict[str, Any], who: str | None
+    message: dict[str, Any], who: str | None, asked: bool | None = None
 ) -> tuple[list[dict[str, Any]], str | None, bool]:
     """The reply to a question in ``message`` (a parsed message) and the record used.
 
@@ -139,8 +139,9 @@ def answer_messages(
         reply = situation.cannot_do_reply(refusal, who)
         extra = situation.notes(text, who, reply)
         return [{"text": "\n\n".join([reply, *extra])}], None, True
-    intent = (message.get("intent") or {}).get("name")
-    record, also = choose(text, who, selector_ranking(message), asked=intent == RETRIEVAL_INTENT)
+    if asked is None:
+        asked = (message.get("intent") or {}).get("name") == RETRIEVAL_INTENT
+    record, also = choose(text, who, selector_ranking(message), asked=asked)
     if record is None:
         reply = dont_know_message(who)
         return [{"text": "\n\n".join([reply, *situation.notes(text, who, reply)])}], None, False

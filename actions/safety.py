@@ -143,11 +143,14 @@ class ActionSafetyResponse(Action):
         # Inside a form the form's own question follows instead.
         # A message the classifier alone called a crisis (no danger phrase matched) may be
         # a statement that the guidance answers, so it is looked up too.
+        # The emergency route has already been given, so a question's best record follows
+        # without the confidence bar a statement needs.
         text = tracker.latest_message.get("text") or ""
-        if tracker.active_loop.get("name") or not (is_question(text) or not crisis_kinds(tracker)):
+        question = is_question(text)
+        if tracker.active_loop.get("name") or not (question or not crisis_kinds(tracker)):
             return []
         messages, record_id, answered = answer_messages(
-            tracker.latest_message, audience.current(tracker)
+            tracker.latest_message, audience.current(tracker), asked=question
         )
         if not answered:
             return []
