@@ -25,6 +25,9 @@ from guidance_corpus.retrieval import search
 RETRIEVAL_INTENT = "guidance"
 # A message that asks something; a message that only states a crisis gets only the
 # emergency route, a question that also sounds alarming gets its answer too.
+# "absent vs missing", "what's the difference", "debrief / safe and well check": two
+# records may be wanted, so a less close runner-up is shown too.
+COMPARE_RE = re.compile(r"\b(vs|versus|difference|differ|compared?|same as)\b|\w\s*/\s*\w", re.I)
 QUESTION_RE = re.compile(
     r"\?|^\s*(is|are|am|can|could|do|does|did|should|shud|will|would|any|tell me)\b|"
     r"\b(who|whos|what|whats|wot|where|when|how|which|why)\b|"
@@ -61,7 +64,8 @@ def choose(
 ) -> tuple[Record | None, list[Record]]:
     """The record that answers ``text`` (or None) and close runners-up to offer."""
     corpus = load_corpus()
-    best, close = best_and_close(rank_records(text, who, selector, asked))
+    compares = bool(COMPARE_RE.search(text))
+    best, close = best_and_close(rank_records(text, who, selector, asked), compares)
     if best is None:
         return None, []
     return corpus.records[best.record_id], [corpus.records[c.record_id] for c in close]

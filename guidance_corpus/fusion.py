@@ -14,18 +14,20 @@ from guidance_corpus.loader import Corpus
 from guidance_corpus.retrieval import AUDIENCE_PENALTY, Hit, is_confident
 
 #: Weight of the BM25 score (divided by the best BM25 score) beside the selector's
-#: confidence. Measured on the held-out questions (tools/record_eval.py, model of
-#: 1 December 2026): top-1 0.43 selector alone, 0.66 BM25 alone, 0.63 / 0.67 / 0.67 fused
-#: at 0.5 / 1.0 / 1.5.
-BM25_WEIGHT = 1.0
+#: confidence. Measured on the 206 held-out questions (tools/record_eval.py, model of
+#: 1 December 2026): top-1 0.45 selector alone, 0.67 BM25 alone, fused 0.66 / 0.66 / 0.68
+#: at weights 0.5 / 1.0 / 1.5 (top-3 0.85-0.86).
+BM25_WEIGHT = 1.5
 #: A message the classifier did not place (nlu_fallback) is answered only when BM25 is
 #: confident of its best record (retrieval.is_confident) or the selector is this sure.
 SELECTOR_SURE = 0.5
 #: A message classified as a guidance question is answered unless neither half has any
 #: real signal: no BM25 hit and the selector's best below this.
 SELECTOR_ANY = 0.2
-#: A runner-up this close to the best is offered beside it (a button), not hidden.
+#: A runner-up this close to the best is shown beside it, not hidden...
 CLOSE_RATIO = 0.8
+#: ...and when the question compares two things ("absent vs missing"), one this close.
+COMPARE_RATIO = 0.5
 
 
 @dataclass(frozen=True)
@@ -65,10 +67,13 @@ def answerable(selector: dict[str, float], hits: list[Hit], asked: bool) -> bool
     return bool(hits and is_confident(hits[0])) or best_selector >= SELECTOR_SURE
 
 
-def best_and_close(ranked: list[Choice]) -> tuple[Choice | None, list[Choice]]:
+def best_and_close(
+    ranked: list[Choice], compares: bool = False
+) -> tuple[Choice | None, list[Choice]]:
     """The answer and the runners-up close enough to offer beside it."""
     if not ranked:
         return None, []
     best = ranked[0]
-    close = [c for c in ranked[1:3] if c.score >= CLOSE_RATIO * best.score]
+    ratio = COMPARE_RATIO if compares else CLOSE_RATIO
+    close = [c for c in ranked[1:3] if c.score >= ratio * best.score]
     return best, close
