@@ -16,7 +16,6 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from tools import guidance_nlu
 from tools.paths import MODELS, RASA_BIN, RASA_PYTHON, ROOT, SPACY_PIPELINE, rasa_env
 
 SPACY_INPUTS = ["rasa_addons/spacy_pipeline.py", "rasa_addons/pattern_dsl.py",
@@ -71,8 +70,12 @@ def ensure_model() -> Path:
     with open(MODELS / ".train.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         # The guidance examples come from the corpus records; they are part of the
-        # fingerprinted inputs, so a changed question retrains the model.
-        guidance_nlu.generate()
+        # fingerprinted inputs, so a changed question retrains the model. Generated in
+        # the Rasa runtime, whose spaCy pipeline screens out crisis-worded questions,
+        # whichever runtime asked for the model.
+        subprocess.run(
+            [str(RASA_PYTHON), "-m", "tools.guidance_nlu"], cwd=ROOT, check=True, env=rasa_env(),
+        )
         return _train_if_missing()
 
 
