@@ -173,14 +173,27 @@ def test_talk_to_someone_during_a_referral_offers_the_answers_to_read_out() -> N
     assert "Sam" in dispatcher.messages[1]["text"]
 
 
-def test_a_confident_family_picks_its_record_where_word_search_alone_would_not() -> None:
-    from actions.guidance import choose_record
+def test_a_confident_selector_picks_its_record_and_close_ones_are_offered() -> None:
+    from actions.guidance import choose
 
     question = "what am I meant to check before I ring the police?"
-    trusted = choose_record(question, "carer", "before_reporting", 0.9)
-    assert trusted is not None and trusted.topic == "before_reporting"
-    unsure = choose_record(question, "carer", "before_reporting", 0.2)
-    assert unsure is None or unsure.topic != "before_reporting"
+    record, also = choose(question, "carer", {"carer-steps-before-reporting": 0.9})
+    assert record is not None and record.id == "carer-steps-before-reporting"
+    # With the selector split between two records, both reach the person.
+    record, also = choose(
+        question, "carer",
+        {"carer-steps-before-reporting": 0.45, "carer-steps-looked-after-child": 0.45},
+    )
+    assert record is not None
+    assert {record.id, *(r.id for r in also)} >= {
+        "carer-steps-before-reporting", "carer-steps-looked-after-child"
+    }
+
+
+def test_nothing_close_gets_no_record() -> None:
+    from actions.guidance import choose
+
+    assert choose("what is the capital of peru", None, {"charter-act": 0.05}) == (None, [])
 
 
 def test_the_action_server_registers_every_custom_action_in_the_domain() -> None:
