@@ -17,9 +17,20 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from guidance_corpus.loader import load_corpus
-from missing_clock import LONDON, LastSeenInFuture, assess, parse_last_seen, readback
+from missing_clock import (
+    LONDON,
+    LastSeenInFuture,
+    assess,
+    find_last_seen,
+    parse_last_seen,
+    readback,
+    stated_now,
+)
 
 LAST_SEEN_SLOT = "last_seen"
+# The "now" the person stated ("it's now Thursday evening"), counted from instead of the
+# clock, and said so.
+CLOCK_NOW_SLOT = "clock_now"
 TIME_ENTITIES = ("DURATION", "CLOCK_TIME", "DAY_REF")
 STATUS_WORDS = {
     "overdue": "OVERDUE",
@@ -70,21 +81,31 @@ class ActionLastSeenReadback(Action):
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
         now = now_uk()
-        last_seen = parse_last_seen(time_phrase(tracker), now) or parse_last_seen(text, now)
+        stated = stated_now(text, now)
+        if stated is not None:
+            now, text = stated.when, stated.rest
+            last_seen = find_last_seen(text, now)
+        else:
+            last_seen = parse_last_seen(time_phrase(tracker), now) or find_last_seen(text, now)
         if last_seen is None:
             dispatcher.utter_message(text=f"I couldn't work out the time from that. {ASK_AGAIN}")
             return [SlotSet(LAST_SEEN_SLOT, None)]
         if last_seen.in_future:
             dispatcher.utter_message(text=readback(last_seen, now))
             return [SlotSet(LAST_SEEN_SLOT, None)]
+        counted = (
+            f"I'm counting from the time you gave as now: {now.strftime('%A %-d %B, %H:%M')}.\n"
+            if stated is not None else ""
+        )
         dispatcher.utter_message(
-            text=readback(last_seen, now),
+            text=counted + readback(last_seen, now),
             buttons=[
                 {"title": "Yes, that's right", "payload": "/affirm"},
                 {"title": "No", "payload": "/deny"},
             ],
         )
-        return [SlotSet(LAST_SEEN_SLOT, last_seen.when.isoformat())]
+        return [SlotSet(LAST_SEEN_SLOT, last_seen.when.isoformat()),
+                SlotSet(CLOCK_NOW_SLOT, now.isoformat() if stated is not None else None)]
 
 
 class ActionAskLastSeen(Action):
@@ -132,12 +153,17 @@ class ActionMissingClock(Action):
         if not value:
             dispatcher.utter_message(text=ASK_AGAIN)
             return []
+        stated = tracker.get_slot(CLOCK_NOW_SLOT)
+        now = datetime.fromisoformat(stated) if stated else now_uk()
         try:
             text = clock_message(
-                datetime.fromisoformat(value), now_uk(), tracker.get_slot("looked_after")
+                datetime.fromisoformat(value), now, tracker.get_slot("looked_after")
             )
         except LastSeenInFuture:
             dispatcher.utter_message(text=f"That time is later than now. {ASK_AGAIN}")
             return [SlotSet(LAST_SEEN_SLOT, None)]
+        if stated:
+            given = now.strftime("%A %-d %B, %H:%M")
+            text = f"Counted from {given}, the time you gave as now.\n{text}"
         dispatcher.utter_message(text=text)
         return []
