@@ -127,8 +127,8 @@ _NUMBER = r"\d{1,2}|" + "|".join(_WORD_NUMBERS)
 _AGE_RES = (
     re.compile(rf"^\W*(?:aged?\s*)?(?P<n>{_NUMBER})\W*$"),
     re.compile(rf"\b(?P<n>{_NUMBER})\s*(?:years?|yrs?|y/?o)\b"),
-    re.compile(rf"\b(?:aged?|is|she'?s|he'?s|they'?re|they are|turned|just|looked|looks|look|about|around)\s+(?:about\s+|only\s+)?"
-               rf"(?P<n>{_NUMBER})\b(?!\s*(?:th|st|nd|rd|/|:|\.\d|am|pm|o'?clock))"),
+    re.compile(r"\b(?:aged?|is|she'?s|he'?s|they'?re|they are|turned|just|looked|looks|look|"
+               rf"about|around)\s+(?:about\s+|only\s+)?(?P<n>{_NUMBER})\b(?!\s*(?:th|st|nd|rd|/|:|\.\d|am|pm|o'?clock))"),
 )
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|"
            "november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec")

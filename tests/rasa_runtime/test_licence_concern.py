@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-from actions.licence_concern import build_concern_payload, route, vehicles
 from actions.answers import NOT_KNOWN
+from actions.licence_concern import build_concern_payload, route, vehicles
 
 
 def test_partial_registrations_count() -> None:

@@ -11,8 +11,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.walkthrough import (
-    ActionAskLookedAfter,
     ASK_STEP_ACTIONS,
+    ActionAskLookedAfter,
     ActionWalkthroughSummary,
     ValidateSearchWalkthroughForm,
     report_reply,
