@@ -7,6 +7,7 @@ with actions is imported here.
 import os
 
 from actions import (  # noqa: F401
+    commands,
     conversation,
     episode_clock,
     fallback,

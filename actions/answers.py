@@ -299,6 +299,18 @@ def is_question(text: str) -> bool:
         r"\b(?:i|we|they|the police|mash|you)\b", cleaned)) and "?" in cleaned)
 
 
+_CONFIRM_RE = re.compile(
+    r"\b(?:all (?:correct|right|fine|good)|that'?s (?:all )?(?:right|correct|fine|it)|correct|"
+    r"right|send it|please send|go ahead|no changes?|nothing to change|spot on|"
+    r"looks (?:good|right|fine|correct))\b"
+)
+
+
+def is_confirmation(text: str) -> bool:
+    """ "that's all correct, please send it": agreeing with what was read back."""
+    return bool(_CONFIRM_RE.search(normalise(text)))
+
+
 _STOP_RE = re.compile(
     r"^\W*(?:stop|cancel|quit|exit|end|forget it|never ?mind|leave it|i want to stop|"
     r"stop this|cancel this|cancel (?:the|my) (?:referral|report|form)|"

@@ -140,6 +140,22 @@ def clock_message(last_seen: datetime, now: datetime, looked_after: bool | None)
     return f"{intro}\n" + "\n".join(lines) + f"{note}\n{citations}"
 
 
+def looked_after_from_words(tracker: Tracker) -> bool | None:
+    """ "I'm a foster carer", "the boy I look after": whether the child is in care, from
+    what the person has typed, when nobody has asked yet."""
+    from actions.questionnaire import listen, load_table
+
+    question = load_table("walkthrough").question("looked_after")
+    assert question is not None
+    for event in reversed(tracker.events):
+        text = event.get("text") or "" if event.get("event") == "user" else ""
+        if text and not text.startswith("/"):
+            found = listen(question, text, now_uk())
+            if isinstance(found, bool):
+                return found
+    return None
+
+
 class ActionMissingClock(Action):
     """What is due, done or overdue for this missing episode, with citations."""
 
@@ -155,15 +171,22 @@ class ActionMissingClock(Action):
             return []
         stated = tracker.get_slot(CLOCK_NOW_SLOT)
         now = datetime.fromisoformat(stated) if stated else now_uk()
+        looked_after = tracker.get_slot("looked_after")
+        events: list[dict[str, Any]] = []
+        if not isinstance(looked_after, bool):
+            looked_after = looked_after_from_words(tracker)
+            if looked_after is not None:
+                events.append(SlotSet("looked_after", looked_after))
         try:
-            text = clock_message(
-                datetime.fromisoformat(value), now, tracker.get_slot("looked_after")
-            )
+            text = clock_message(datetime.fromisoformat(value), now, looked_after)
         except LastSeenInFuture:
             dispatcher.utter_message(text=f"That time is later than now. {ASK_AGAIN}")
             return [SlotSet(LAST_SEEN_SLOT, None)]
         if stated:
             given = now.strftime("%A %-d %B, %H:%M")
             text = f"Counted from {given}, the time you gave as now.\n{text}"
+        if (tracker.latest_message.get("intent") or {}).get("name") == "not_known":
+            text = ("I'll work from the time I read back; if it's wrong, tell me the right "
+                    f"time.\n{text}")
         dispatcher.utter_message(text=text)
-        return []
+        return events

@@ -505,17 +505,16 @@ class Questionnaire(OwnTurnFormValidation, ABC):
         self, question: Question, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> list[dict[str, Any]]:
         text = typed_text(tracker)
-        intent = latest_intent(tracker)
         prefill = dict(tracker.get_slot(PREFILL_SLOT) or {})
         misses = dict(tracker.get_slot(MISSES_SLOT) or {})
-        crisis = intent == "crisis" or bool(crisis_kinds(tracker))
         events: list[dict[str, Any]] = []
         try:
             value = self.value(question, tracker, prefill)
         except AdultError:
             dispatcher.utter_message(text=adult_reply())
             return [SlotSet(STOPPED_SLOT, self.form_name())]
-        if crisis and not is_button(tracker):
+        crisis = is_crisis(question, value, tracker)
+        if crisis:
             denied = value is False and set(crisis_kinds(tracker)) <= DENIABLE_CRISES
             if not denied:
                 # Danger, abuse or self-harm in an answer: the emergency route first,
@@ -529,8 +528,6 @@ class Questionnaire(OwnTurnFormValidation, ABC):
             self.answer_guidance(dispatcher, tracker)
             return [SlotSet(question.slot, None), SlotSet(PREFILL_SLOT, prefill)]
         if value is None:
-            if crisis:
-                return [SlotSet(question.slot, None), SlotSet(PREFILL_SLOT, prefill)]
             misses[question.slot] = misses.get(question.slot, 0) + 1
             if misses[question.slot] >= 2:
                 # Never a third time: keep the words and move on.
@@ -563,12 +560,15 @@ class Questionnaire(OwnTurnFormValidation, ABC):
             return None
         if question.slot in prefill and question.kind != "yes_no":
             reading = answers.yes_no(text)
-            if reading.value is True and not reading.rest:
-                return prefill[question.slot]
-            if reading.value is True and reading.rest:
-                text = reading.rest  # "yes, she's 14": read the rest
-            elif reading.value is False and len(text.split()) <= 2:
-                return None  # "no": ask again plainly, without counting a miss
+            if reading.value is True:
+                # "yes, that's right" keeps it; "yes, she's 14" is read from the rest.
+                if not reading.rest or answers.is_confirmation(reading.rest):
+                    return prefill[question.slot]
+                found = read(question, reading.rest, now_uk())
+                return prefill[question.slot] if found in (
+                    None, NOT_KNOWN, question.fallback) else found
+            if reading.value is False and len(text.split()) <= 2:
+                return None  # "no": ask again plainly
         return read(question, text, now_uk())
 
     def follow_ups(
@@ -625,6 +625,22 @@ class Questionnaire(OwnTurnFormValidation, ABC):
             return
         message = answer_message(record, who)
         dispatcher.utter_message(text=message["text"])
+
+
+# Answers a classifier may mistake for a disclosure when they are plainly answers: a
+# name, a number, a yes or no. A danger phrase the safety matcher found always counts.
+PLAIN_KINDS = {"name", "contact", "age", "apparent_age", "yes_no", "choice", "reference",
+               "local_authority", "time", "step"}
+
+
+def is_crisis(question: Question, value: Any, tracker: Tracker) -> bool:
+    if is_button(tracker):
+        return False
+    if crisis_kinds(tracker):
+        return True
+    if latest_intent(tracker) != "crisis":
+        return False
+    return not (question.kind in PLAIN_KINDS and value not in (None, NOT_KNOWN))
 
 
 def adult_reply() -> str:

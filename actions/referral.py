@@ -9,7 +9,6 @@ personal data then lives only in the API's referral store, not in the conversati
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any
 
@@ -45,11 +44,6 @@ CONFIRM_SLOT = "referral_confirmed"
 KEY_SLOT = "referral_key"
 CHANGING_SLOT = "referral_changing"
 ALL_SLOTS = [*TABLE.slots, CONFIRM_SLOT, KEY_SLOT, CHANGING_SLOT]
-# "No changes needed, it's all correct, please send it" opens with "no" but means send.
-SEND_RE = re.compile(
-    r"\b(?:all (?:correct|right|fine|good)|that'?s (?:all )?(?:right|correct|fine)|send it|"
-    r"please send|go ahead|no changes?|nothing to change|looks (?:good|right|fine|correct))\b"
-)
 
 
 def carried_over(tracker: Tracker) -> dict[str, Any]:
@@ -113,7 +107,8 @@ def confirm(tracker: Tracker) -> list[dict[str, Any]]:
     for question in TABLE.questions:
         if question.label.lower() in named and tracker.get_slot(question.slot) is not None:
             return [SlotSet(question.slot, None), SlotSet(CHANGING_SLOT, False)]
-    if SEND_RE.search(named) or answers.yes_no(text).value is True:
+    # "No changes needed, it's all correct, please send it" opens with "no" but means send.
+    if answers.is_confirmation(text) or answers.yes_no(text).value is True:
         return [SlotSet(CONFIRM_SLOT, True)]
     if answers.yes_no(text).value is False or "change" in named:
         return [SlotSet(CHANGING_SLOT, True)]
