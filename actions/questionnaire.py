@@ -331,6 +331,10 @@ def listen(question: Question, text: str, now: datetime) -> Any:
         return age.as_payload()
     if question.kind == "vehicles":
         return vehicles(text) if _REGISTRATION.search(text) else None
+    if question.kind == "local_authority":
+        return answers.local_authority(text)
+    if question.kind == "reference":
+        return answers.reference(text)
     value = read(question, text, now)
     return None if value in (None, NOT_KNOWN) else value
 
@@ -496,8 +500,8 @@ class Questionnaire(OwnTurnFormValidation, ABC):
             # The opening turn: nothing asked yet, but the first message may say a lot.
             return [*events, *self.heard(None, tracker, events),
                     SlotSet(MISSES_SLOT, tracker.get_slot(MISSES_SLOT) or {})]
-        return [*events, *self.answer(question, dispatcher, tracker),
-                *self.heard(question.slot, tracker, events)]
+        answered = [*events, *self.answer(question, dispatcher, tracker)]
+        return [*answered, *self.heard(question.slot, tracker, answered)]
 
     # -- the answer to the question asked
 
@@ -577,14 +581,12 @@ class Questionnaire(OwnTurnFormValidation, ABC):
     ) -> list[dict[str, Any]]:
         """Other questions this answer also answers, pre-filled to be confirmed."""
         rest = answers.yes_no(text).rest if question.kind == "yes_no" else text
-        for slot, kind in question.follow_ups.items():
+        for slot in question.follow_ups:
             target = self.table.question(slot)
             if target is None or tracker.get_slot(slot) is not None or not rest:
                 continue
-            found = READERS[kind](target, rest, now_uk())
-            if found not in (None, NOT_KNOWN) and not (
-                kind == "local_authority" and found == rest.strip()[:120]
-            ):
+            found = listen(target, rest, now_uk())
+            if found is not None:
                 prefill[slot] = found
         return []
 

@@ -119,3 +119,58 @@ def test_payload_fills_gaps_with_not_known() -> None:
     }
     assert payload["consent"]["family_not_told_reason"] == "it would put her at risk"
     assert set(payload["risk_indicators"].values()) == {NOT_KNOWN}
+
+
+def referral_turn(slots: dict[str, Any], requested: str, text: str,
+                  intent: str = "inform") -> tuple[dict[str, Any], list[str]]:
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.referral import ValidateReferralForm
+
+    state = Tracker(
+        "s", {"referral_key": "k", "audience": "carer", "requested_slot": requested, **slots},
+        {"text": text, "intent": {"name": intent}, "entities": []},
+        [], False, None, {"name": "referral_form"}, "referral_form",
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateReferralForm().run(dispatcher, state, {}))
+    return {e["name"]: e["value"] for e in events}, [m["text"] for m in dispatcher.messages]
+
+
+def test_yes_with_more_words_prefills_the_next_question() -> None:
+    slots, said = referral_turn({}, "child_looked_after", "yes, Birmingham City Council")
+    assert slots["child_looked_after"] is True
+    assert slots["questionnaire_prefill"]["child_local_authority"] == "Birmingham City Council"
+    assert said == []
+    slots, _ = referral_turn({"child_looked_after": True,
+                              "questionnaire_prefill": {"child_local_authority": "Sandwell"}},
+                             "child_local_authority",
+                             "Yes, that's all correct, please go ahead and send it.")
+    assert slots["child_local_authority"] == "Sandwell"
+
+
+def test_police_told_with_a_log_number() -> None:
+    slots, _ = referral_turn({}, "police_informed",
+                             "yes I rang 101, the log number is 1234")
+    assert slots["police_informed"] is True
+    assert slots["questionnaire_prefill"]["police_reference"] == "1234"
+
+
+def test_a_name_the_classifier_calls_a_crisis_is_just_a_name() -> None:
+    slots, said = referral_turn({}, "referrer_name", "My name is Sandra Okafor.", "crisis")
+    assert slots["referrer_name"] == "Sandra Okafor"
+    assert said == []
+
+
+def test_stop_leaves_the_referral() -> None:
+    slots, _ = referral_turn({}, "child_name", "stop")
+    assert slots["questionnaire_stopped"] == "referral_form"
+    assert slots["requested_slot"] is None
+
+
+def test_no_changes_needed_means_send() -> None:
+    slots, _ = referral_turn({}, "referral_confirmed",
+                             "No changes needed, it's all correct, please send it.")
+    assert slots["referral_confirmed"] is True
