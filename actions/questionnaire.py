@@ -331,6 +331,13 @@ def listen(question: Question, text: str, now: datetime) -> Any:
         return age.as_payload()
     if question.kind == "vehicles":
         return vehicles(text) if _REGISTRATION.search(text) else None
+    if question.kind == "apparent_age":
+        age = answers.age_or_dob(text, now.date())
+        return f"about {age.age}" if age is not None and age.age is not None else None
+    if question.kind == "time":
+        found = find_last_seen(text, now, strict=True)
+        return None if found is None or found.in_future else \
+            found.when.astimezone(LONDON).isoformat()
     if question.kind == "local_authority":
         return answers.local_authority(text)
     if question.kind == "reference":
@@ -527,6 +534,11 @@ class Questionnaire(OwnTurnFormValidation, ABC):
                 dispatcher.utter_message(text=safety_reply(tracker))
                 if question.danger and value in (None, NOT_KNOWN):
                     value = True  # danger described, not denied: it is a yes
+                elif question.kind != "text":
+                    # Not an answer to a step, a yes/no or a time: the question again,
+                    # and no miss counted.
+                    return [SlotSet(question.slot, None), SlotSet(PREFILL_SLOT, prefill),
+                            SlotSet(MISSES_SLOT, misses)]
         prefill.pop(question.slot, None)
         if value is None and not crisis and answers.is_question(text):
             self.answer_guidance(dispatcher, tracker)
@@ -595,7 +607,7 @@ class Questionnaire(OwnTurnFormValidation, ABC):
     ) -> list[dict[str, Any]]:
         """Answers to other questions said in passing: kept to confirm, not asked cold."""
         text = typed_text(tracker)
-        if not text or is_button(tracker):
+        if not text or is_button(tracker) or crisis_kinds(tracker):
             return []
         set_now = {e["name"] for e in events}
         prefill = dict(tracker.get_slot(PREFILL_SLOT) or {})

@@ -40,6 +40,7 @@ from actions.questionnaire import (
     prompt,
     typed_text,
 )
+from actions.safety import crisis_kinds
 from actions.walkthrough_steps import Step, load_walkthrough
 from missing_clock import (
     LONDON,
@@ -135,7 +136,7 @@ class ValidateSearchWalkthroughForm(Questionnaire):
     ) -> list[dict[str, Any]]:
         found = super().heard(requested, tracker, events)
         text = typed_text(tracker)
-        if not text or is_button(tracker):
+        if not text or is_button(tracker) or crisis_kinds(tracker):
             return found
         slots = dict(tracker.slots)
         for event in [*events, *found]:

@@ -196,3 +196,28 @@ def test_the_clock_from_four_ways_of_saying_when(chat: Chat, when: str) -> None:
         assert "Thursday" in reply
     clock = chat.say_text("yes")
     assert "guidance" in clock or "police" in clock, clock
+
+
+def test_stop_leaves_the_referral_and_says_nothing_was_sent(chat: Chat) -> None:
+    chat.say('/choose_audience{"audience": "carer"}')
+    chat.say("I want to make a referral to MASH")
+    chat.say("My name is Ottoline Brackenbury.")
+    reply = chat.say_text("stop")
+    assert "Nothing has been sent to MASH" in reply
+    assert "0121 303 1888" in reply
+
+
+def test_a_guidance_question_inside_the_referral_is_answered_and_the_form_goes_on(
+    chat: Chat,
+) -> None:
+    chat.say('/choose_audience{"audience": "carer"}')
+    chat.say("I want to make a referral to MASH")
+    reply = chat.say_text("what is a return interview?")
+    assert "return interview" in reply.lower()
+    assert reply.rstrip().endswith("What is your name?")
+    assert "What is your role?" in chat.say_text("My name is Ottoline Brackenbury.")
+
+
+def test_typed_restart_gets_a_reply(chat: Chat) -> None:
+    chat.say("hello")
+    assert "started our conversation again" in chat.say_text("/restart")
