@@ -26,7 +26,6 @@ from actions.questionnaire import (
     STOPPED_SLOT,
     AskQuestion,
     Questionnaire,
-    Table,
     as_text,
     ask_actions,
     cleared,
@@ -52,12 +51,7 @@ __all__ = ["vehicles"]
 
 
 class ValidateLicenceConcernForm(Questionnaire):
-    @property
-    def table(self) -> Table:
-        return TABLE
-
-    def name(self) -> str:
-        return f"validate_{FORM}"
+    table = TABLE
 
     def ended(self, tracker: Tracker) -> list[str] | None:
         return [DANGER_SLOT] if tracker.get_slot(DANGER_SLOT) is True else None

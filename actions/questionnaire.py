@@ -112,6 +112,7 @@ class Question:
 @dataclass(frozen=True)
 class Table:
     name: str
+    form: str  # the Rasa form that runs it
     questions: tuple[Question, ...]
 
     def question(self, slot: str) -> Question | None:
@@ -146,7 +147,7 @@ def _question(raw: dict[str, Any]) -> Question:
 @lru_cache
 def load_table(name: str, directory: Path = TABLES) -> Table:
     data = yaml.safe_load((directory / f"{name}.yml").read_text(encoding="utf-8"))
-    return Table(data["name"], tuple(_question(q) for q in data["questions"]))
+    return Table(data["name"], data["form"], tuple(_question(q) for q in data["questions"]))
 
 
 # --------------------------------------------------------------------------- readers
@@ -428,7 +429,11 @@ class Questionnaire(OwnTurnFormValidation, ABC):
 
     @property
     @abstractmethod
-    def table(self) -> Table: ...
+    def table(self) -> Table:
+        """The question table; a subclass sets it as a class attribute."""
+
+    def name(self) -> str:
+        return f"validate_{self.table.form}"
 
     # Hooks for what is each form's own.
     def ended(self, tracker: Tracker) -> list[str] | None:

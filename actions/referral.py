@@ -23,7 +23,6 @@ from actions.contacts import line, phone
 from actions.questionnaire import (
     STOPPED_SLOT,
     Questionnaire,
-    Table,
     as_text,
     ask_actions,
     is_button,
@@ -62,12 +61,7 @@ def carried_over(tracker: Tracker) -> dict[str, Any]:
 
 
 class ValidateReferralForm(Questionnaire):
-    @property
-    def table(self) -> Table:
-        return TABLE
-
-    def name(self) -> str:
-        return f"validate_{FORM}"
+    table = TABLE
 
     def ended(self, tracker: Tracker) -> list[str] | None:
         # Adults only: for a young person the form ends at once and

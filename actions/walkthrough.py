@@ -32,7 +32,6 @@ from actions.questionnaire import (
     AskQuestion,
     Question,
     Questionnaire,
-    Table,
     is_button,
     latest_intent,
     load_table,
@@ -103,12 +102,7 @@ def ticked(text: str, slots: dict[str, Any], looked_after: bool) -> dict[str, st
 
 
 class ValidateSearchWalkthroughForm(Questionnaire):
-    @property
-    def table(self) -> Table:
-        return TABLE
-
-    def name(self) -> str:
-        return f"validate_{FORM}"
+    table = TABLE
 
     def ended(self, tracker: Tracker) -> list[str] | None:
         # Report now, or danger, ends the walkthrough: the summary says what to do.
