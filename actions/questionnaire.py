@@ -539,11 +539,8 @@ class Questionnaire(OwnTurnFormValidation, ABC):
                 dispatcher.utter_message(text=safety_reply(tracker))
                 if question.danger and value in (None, NOT_KNOWN):
                     value = True  # danger described, not denied: it is a yes
-                elif question.kind != "text":
-                    # Not an answer to a step, a yes/no or a time: the question again,
-                    # and no miss counted.
-                    return [SlotSet(question.slot, None), SlotSet(PREFILL_SLOT, prefill),
-                            SlotSet(MISSES_SLOT, misses)]
+                elif question.kind == "step":
+                    value = None  # "he texted saying he wants to kill himself" ticks nothing
         prefill.pop(question.slot, None)
         if value is None and not crisis and answers.is_question(text):
             self.answer_guidance(dispatcher, tracker)
