@@ -16,6 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.contacts import phone
 from guidance_corpus.loader import load_corpus
 from missing_clock import (
     LONDON,
@@ -137,7 +138,13 @@ def clock_message(last_seen: datetime, now: datetime, looked_after: bool | None)
         "\nIf the child is looked after (in care), tell me and I'll add the 48-hour and "
         "72-hour steps."
     )
-    return f"{intro}\n" + "\n".join(lines) + f"{note}\n{citations}"
+    # The first thing to have done, whatever the clock says: carers often ask "what
+    # should be happening by now?" before anyone has told the police.
+    police = (
+        f"If the police have not been told yet, phone {phone('police_non_emergency')} now, "
+        f"or {phone('police_emergency')} if the child is at risk of harm."
+    )
+    return f"{intro}\n" + "\n".join(lines) + f"{note}\n{police}\n{citations}"
 
 
 def looked_after_from_words(tracker: Tracker) -> bool | None:

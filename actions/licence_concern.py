@@ -18,7 +18,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers
+from actions import answers, audience
 from actions.answers import NOT_KNOWN
 from actions.contacts import contact as contact_record
 from actions.contacts import phone
@@ -63,7 +63,14 @@ class ValidateLicenceConcernForm(Questionnaire):
         return [CONFIRM_SLOT]
 
     def carried_over(self, tracker: Tracker) -> dict[str, Any]:
-        return {} if tracker.get_slot(KEY_SLOT) else {KEY_SLOT: str(uuid.uuid4())}
+        found: dict[str, Any] = {}
+        if not tracker.get_slot(KEY_SLOT):
+            found[KEY_SLOT] = str(uuid.uuid4())
+        if audience.current(tracker) is None:
+            # Whoever reports a concern here is a licence holder: the emergency route, if
+            # an answer needs it, is then worded for them.
+            found["audience"] = audience.LICENCE_HOLDER
+        return found
 
     def special(
         self, requested: str | None, dispatcher: CollectingDispatcher, tracker: Tracker
