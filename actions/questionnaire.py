@@ -542,7 +542,11 @@ class Questionnaire(OwnTurnFormValidation, ABC):
                 elif question.kind == "step":
                     value = None  # "he texted saying he wants to kill himself" ticks nothing
         prefill.pop(question.slot, None)
-        if value is None and not crisis and answers.is_question(text):
+        if not crisis and answers.is_question(text) and (
+            value is None or question.kind in ("text", "name")
+        ):
+            # "what is a return interview?" is a question, not a name: answer it, then
+            # the same question again.
             self.answer_guidance(dispatcher, tracker)
             return [SlotSet(question.slot, None), SlotSet(PREFILL_SLOT, prefill)]
         if value is None:
@@ -694,8 +698,8 @@ def prompt(question: Question, slots: dict[str, Any]) -> tuple[str, list[dict[st
         if question.kind == "yes_no":
             return f"{question.ask} From what you said, I think {heard}.", buttons
         keep = [{"title": "Yes, that's right", "payload": "/affirm"}]
-        return (f"{question.ask} From what you said: {heard}. Is that right? Say yes, or give "
-                "the right answer.", keep + [b for b in buttons if b != NOT_KNOWN_BUTTON])
+        return (f"{question.ask} From what you said, {heard}: is that right? Say yes, or "
+                "give the right answer.", keep + [b for b in buttons if b != NOT_KNOWN_BUTTON])
     if misses == 1:
         return f"{HINTS.get(question.kind, DEFAULT_HINT)}\n{question.ask}", buttons
     return question.ask, buttons

@@ -53,7 +53,7 @@ def questions(reply: str) -> list[str]:
 def assert_no_question_three_times(replies: list[str]) -> None:
     for reply in replies:
         once = Counter(questions(reply))
-        assert max(once.values(), default=0) == 1, f"a question twice in one reply: {reply!r}"
+        assert max(once.values(), default=0) <= 1, f"a question twice in one reply: {reply!r}"
     asked = Counter(q for reply in replies for q in questions(reply))
     worst = asked.most_common(1)
     assert not worst or worst[0][1] < 3, f"asked three times: {worst[0][0]!r}"
@@ -72,17 +72,17 @@ REFERRER = [
     (r"looked after", "yes, she's looked after by Birmingham City Council"),
     (r"local authority", "yes"),
     (r"social worker\?", "Her social worker is Jo, I left her a voicemail this morning."),
-    (r"last seen\?", "About half past eight last night, she went out after tea."),
     (r"where were they last seen\?", "walking towards the bus stop on Gravelly Hill"),
+    (r"last seen\?", "About half past eight last night, she went out after tea."),
     (r"who were they with", "no idea to be honest"),
     (r"look like", "five foot three, long dark hair, grey puffer coat and white trainers"),
-    (r"worried about any of these", "she's got a new phone we didn't buy and older men"),
+    (r"risks apply", "she's got a new phone we didn't buy and older men"),
     (r"police been told\?", "yes I rang 101 about an hour ago, the log number is 1234"),
     (r"police reference", "yes that's right"),
     (r"school or college", "Hill Academy, she didn't turn up today"),
     (r"family been told", "her mum knows, I rang her first thing"),
     (r"significant harm\?", "I'm not sure, sorry."),
-    (r"agreed to this information", "yes, she's happy for me to do this"),
+    (r"family consent", "yes, she's happy for me to do this"),
 ]
 
 
@@ -105,7 +105,7 @@ CONCERN = [
     (r"see or hear", "a girl who looked about 14 came in with two men, they paid cash for a "
                      "room and took her straight upstairs"),
     (r"where was this", "The Parkview Hotel on Navigation Street, room 214"),
-    (r"when was it", "it was about 1am last night"),
+    (r"when did this happen", "it was about 1am last night"),
     (r"how old did", "about 14"),
     (r"describe the adults", "two men in their 30s, one was called Dee"),
     (r"vehicles", "one of them drove a silver BMW, partial plate FN67"),
@@ -165,7 +165,8 @@ CARER = [
 def test_the_walkthrough_for_a_looked_after_child_uses_what_was_said(chat: Chat) -> None:
     talk = Conversation(chat, CARER)
     end = talk.follow(
-        "my foster son who is 14 went missing last night around 11pm, I've rung him loads",
+        "my foster son who is 14 hasn't come home, he went out last night around 11pm and "
+        "I've rung him loads",
         r"report it to the police", max_turns=14)
     transcript = "\n".join(talk.replies)
     assert "ticked" in transcript  # the phone step, from the first message
