@@ -232,6 +232,19 @@ def local_authority(text: str) -> str | None:
     return match["name"] if match else None
 
 
+_PLACE_RE = re.compile(
+    r"\blast (?:seen|saw (?:her|him|them))\s+(?:walking |heading |going )?"
+    r"(?P<place>(?:at|in|near|outside|by|on|around|towards|going to|at the)\b[^.,;!?]{3,80})",
+    re.IGNORECASE,
+)
+
+
+def place(text: str) -> str | None:
+    """Where the child was last seen, said in passing ("last seen outside the Co-op")."""
+    match = _PLACE_RE.search(text)
+    return match["place"].strip() if match else None
+
+
 # ---------------------------------------------------------------- choices and notes
 
 

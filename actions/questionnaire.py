@@ -277,6 +277,12 @@ def vehicles(text: str) -> list[dict[str, str]]:
     return [{"description": description[:200], "registration": registration}]
 
 
+def read_place(q: Question, text: str, now: datetime) -> Any:
+    if answers.is_not_known(text) and _short(text):
+        return NOT_KNOWN
+    return answers.free_text(text)
+
+
 def read_vehicles(q: Question, text: str, now: datetime) -> Any:
     if answers.is_not_known(text) and _short(text):
         return []
@@ -300,6 +306,7 @@ READERS: dict[str, Callable[[Question, str, datetime], Any]] = {
     "contact": read_contact, "age": read_age, "apparent_age": read_apparent_age,
     "time": read_time, "risks": read_risks, "reference": read_reference,
     "local_authority": read_local_authority, "vehicles": read_vehicles, "step": read_step,
+    "place": read_place,
 }
 
 
@@ -341,6 +348,8 @@ def listen(question: Question, text: str, now: datetime) -> Any:
             found.when.astimezone(LONDON).isoformat()
     if question.kind == "local_authority":
         return answers.local_authority(text)
+    if question.kind == "place":
+        return answers.place(text)
     if question.kind == "reference":
         return answers.reference(text)
     value = read(question, text, now)

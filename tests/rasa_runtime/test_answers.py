@@ -172,3 +172,11 @@ def test_off_script_questions() -> None:
     assert answers.is_question("what if she's with her boyfriend?")
     assert answers.is_question("do I have to ring the police?")
     assert not answers.is_question("she's with her boyfriend")
+
+
+def test_the_place_last_seen_said_in_passing() -> None:
+    assert answers.place("she was last seen outside the Co-op near school, about 3") == (
+        "outside the Co-op near school")
+    assert answers.place("last seen walking towards the bus stop on Gravelly Hill.") == (
+        "towards the bus stop on Gravelly Hill")
+    assert answers.place("she went out last night") is None
