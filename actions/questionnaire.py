@@ -126,6 +126,19 @@ class Table:
         return [q for q in self.questions if q.applies(slots)]
 
 
+@lru_cache
+def shared_words(directory: Path = TABLES) -> dict[str, tuple[str, ...]]:
+    data = yaml.safe_load((directory / "words.yml").read_text(encoding="utf-8"))
+    return {name: tuple(words) for name, words in data.items()}
+
+
+def _words(value: str | list[str] | None) -> tuple[str, ...]:
+    """A list of regexes, or the name of a list in words.yml."""
+    if isinstance(value, str):
+        return shared_words()[value]
+    return tuple(value or ())
+
+
 def _question(raw: dict[str, Any]) -> Question:
     options = tuple(
         Option(key, str(value["label"]), tuple(str(w) for w in value.get("words", [])))
@@ -136,7 +149,7 @@ def _question(raw: dict[str, Any]) -> Question:
         personal=bool(raw.get("personal", False)), only_if=dict(raw.get("only_if") or {}),
         listen=bool(raw.get("listen", False)),
         listen_when=tuple(raw.get("listen_when") or ()),
-        yes_when=tuple(raw.get("yes_when") or ()), no_when=tuple(raw.get("no_when") or ()),
+        yes_when=_words(raw.get("yes_when")), no_when=_words(raw.get("no_when")),
         follow_ups=dict(raw.get("follow_ups") or {}), options=options,
         fallback=raw.get("fallback"), keep_text=bool(raw.get("keep_text", False)),
         danger=bool(raw.get("danger", False)),

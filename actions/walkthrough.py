@@ -177,10 +177,33 @@ class ActionAskImmediateDanger(AskQuestion):
         assert question is not None
         text, _buttons = prompt(question, tracker.slots)
         dispatcher.utter_message(
-            text=f"I'll go through what the guidance says to do, one step at a time.\n{text}",
+            text=f"{route_in_short(in_care(tracker))}\n{text}",
             buttons=[{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
         )
         return []
+
+
+def in_care(tracker: Tracker) -> bool:
+    """Looked after, as answered or as heard in the first message ("we foster")."""
+    if isinstance(tracker.get_slot(LOOKED_AFTER_SLOT), bool):
+        return bool(tracker.get_slot(LOOKED_AFTER_SLOT))
+    return (tracker.get_slot(PREFILL_SLOT) or {}).get(LOOKED_AFTER_SLOT) is True
+
+
+def route_in_short(looked_after: bool) -> str:
+    """Who to ring, first: someone asking "who do I ring?" gets the answer before the
+    steps, not after them."""
+    also = (
+        "; for a looked after child, also tell their social worker or, outside office "
+        f"hours, the Emergency Duty Team on {phone('emergency_duty_team')}"
+        if looked_after else ""
+    )
+    return (
+        "In short: report it to the police on "
+        f"{phone('police_non_emergency')}, or {phone('police_emergency')} if the child is at "
+        f"risk of harm now{also}. Before you ring, I'll go through what the guidance says to "
+        "check, one step at a time; say 'report now' at any point to skip to the end."
+    )
 
 
 class ActionAskLookedAfter(AskQuestion):
