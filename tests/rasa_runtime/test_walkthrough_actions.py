@@ -248,3 +248,12 @@ def test_summary_after_danger_says_999_now() -> None:
 
 def test_danger_described_in_words_counts_as_yes() -> None:
     assert validate({}, "crisis", "immediate_danger")["immediate_danger"] is True
+
+
+def test_the_walkthrough_opens_with_who_to_ring() -> None:
+    from actions.walkthrough import route_in_short
+
+    home = route_in_short(looked_after=False)
+    assert "101" in home and "999" in home and "Emergency Duty Team" not in home
+    care = route_in_short(looked_after=True)
+    assert "social worker" in care and "0121 675 4806" in care
