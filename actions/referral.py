@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import answers, audience
 from actions.answers import NOT_KNOWN
-from actions.contacts import line, phone
+from actions.contacts import phone
 from actions.questionnaire import (
     STOPPED_SLOT,
     Questionnaire,
@@ -36,6 +36,7 @@ from actions.questionnaire import (
     cleared as cleared_slots,
 )
 from actions.referral_client import submit_async
+from actions.walkthrough import young_person_lines
 
 FORM = "referral_form"
 TABLE = load_table("referral")
@@ -286,12 +287,8 @@ def stopped_reply() -> str:
 
 
 def young_person_referral_reply() -> str:
-    return (
-        "Referrals here are made by adults who are worried about a child. You can talk to "
-        "someone yourself, free, and you don't have to give your name:\n"
-        f"{line('runaway_helpline', 'free')}\n{line('childline', 'free')}\n"
-        f"If you are in danger, phone {phone('police_emergency')}."
-    )
+    return ("Referrals here are made by adults who are worried about a child. "
+            + young_person_lines())
 
 
 def summary(tracker: Tracker) -> str:

@@ -23,7 +23,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import answers, audience
-from actions.contacts import phone
+from actions.contacts import line, phone
 from actions.episode_clock import ASK_AGAIN as ASK_LAST_SEEN
 from actions.episode_clock import LAST_SEEN_SLOT
 from actions.questionnaire import (
@@ -105,6 +105,10 @@ class ValidateSearchWalkthroughForm(Questionnaire):
     table = TABLE
 
     def ended(self, tracker: Tracker) -> list[str] | None:
+        # The walkthrough is for the adult looking for a child: a young person who says
+        # they left gets help for themselves instead (the summary gives it).
+        if audience.current(tracker) == audience.YOUNG_PERSON:
+            return []
         # Report now, or danger, ends the walkthrough: the summary says what to do.
         # The (filled) slot that ended it stays listed so that its value is kept.
         if tracker.get_slot(REPORT_NOW_SLOT):
@@ -300,6 +304,9 @@ class ActionWalkthroughSummary(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if audience.current(tracker) == audience.YOUNG_PERSON:
+            young_person_help(dispatcher, tracker)
+            return [SlotSet(REPORT_NOW_SLOT, None), SlotSet(STOPPED_SLOT, None)]
         if tracker.get_slot(DANGER_SLOT) is True:
             dispatcher.utter_message(text=danger_reply())
             return []
@@ -332,3 +339,22 @@ class ActionWalkthroughSummary(Action):
         if audience.current(tracker) is None:
             events.append(SlotSet("audience", audience.CARER))
         return events
+
+
+def young_person_lines() -> str:
+    return (
+        "You can talk to someone now, free, and you don't have to give your name:\n"
+        f"{line('runaway_helpline', 'free')}\n{line('childline', 'free')}\n"
+        f"If you are in danger, phone {phone('police_emergency')}."
+    )
+
+
+def young_person_help(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """What the guidance says to the young person's own message, then people to talk to."""
+    from actions.guidance import answer_message, choose_record, predicted_family
+
+    who = audience.YOUNG_PERSON
+    record = choose_record(typed_text(tracker), who, *predicted_family(tracker))
+    if record is not None:
+        dispatcher.utter_message(text=answer_message(record, who)["text"])
+    dispatcher.utter_message(text=young_person_lines())

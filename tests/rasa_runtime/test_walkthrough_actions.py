@@ -257,3 +257,15 @@ def test_the_walkthrough_opens_with_who_to_ring() -> None:
     assert "101" in home and "999" in home and "Emergency Duty Team" not in home
     care = route_in_short(looked_after=True)
     assert "social worker" in care and "0121 675 4806" in care
+
+
+def test_a_young_person_gets_help_for_themselves_not_the_carers_steps() -> None:
+    slots = {"audience": "young_person"}
+    text = "i left my care home last night n stayed at my mates"
+    assert validate(slots, "report_missing", None, text=text)["requested_slot"] is None
+    dispatcher = CollectingDispatcher()
+    ActionWalkthroughSummary().run(
+        dispatcher, tracker(slots, "report_missing", None, text=text), {})
+    said = "\n".join(m["text"] for m in dispatcher.messages)
+    assert "116 000" in said and "0800 1111" in said
+    assert "Step" not in said and "Tell the police" not in said
