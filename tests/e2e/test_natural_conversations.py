@@ -141,7 +141,7 @@ PARENT = [
 def test_the_walkthrough_for_a_child_at_home_in_sentences(chat: Chat) -> None:
     talk = Conversation(chat, PARENT)
     end = talk.follow("my daughter didnt come home last night and im really worried",
-                      r"report it to the police", max_turns=12)
+                      r"Tell the police:", max_turns=12)
     assert "101" in end and "999" in end
     assert "Phone 999 now" not in "\n".join(talk.replies)
     print(f"walkthrough, child at home: {talk.turns} turns")
@@ -167,7 +167,7 @@ def test_the_walkthrough_for_a_looked_after_child_uses_what_was_said(chat: Chat)
     end = talk.follow(
         "my foster son who is 14 hasn't come home, he went out last night around 11pm and "
         "I've rung him loads",
-        r"report it to the police", max_turns=14)
+        r"Tell the police:", max_turns=14)
     transcript = "\n".join(talk.replies)
     assert "ticked" in transcript  # the phone step, from the first message
     assert "Phone them, send a text" not in transcript
