@@ -5,6 +5,7 @@ with actions is imported here.
 """
 
 from actions import (  # noqa: F401
+    commands,
     conversation,
     episode_clock,
     fallback,

@@ -17,6 +17,7 @@ class Step:
     label: str
     text: str
     looked_after_only: bool
+    done_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ class Walkthrough:
 def load_walkthrough(path: Path = WALKTHROUGH_FILE) -> Walkthrough:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     steps = tuple(
-        Step(s["slot"], s["label"], s["text"], bool(s["looked_after_only"]))
+        Step(s["slot"], s["label"], s["text"], bool(s["looked_after_only"]),
+             tuple(s.get("done_words") or ()))
         for s in data["steps"]
     )
     return Walkthrough(steps, tuple(data["tell_the_police"]), tuple(data["source_records"]))

@@ -56,6 +56,7 @@ def answer_all(chat: Chat) -> str:
         chat.say_text("CSE and more than 2 episodes"),
         chat.say_text("/affirm"),          # police informed
         chat.say_text("/not_known"),       # police reference
+        chat.say_text("Hill Primary"),     # school
         chat.say_text("/affirm"),          # family told
         chat.say_text("/affirm"),          # significant harm suspected
     ]
