@@ -272,8 +272,13 @@ def test_a_canary_never_reaches_a_log(pg_stack: StackConfig) -> None:
             "sender_id": "canary", "slots": {}, "events": [],
             "latest_message": {
                 "text": CANARY, "intent": {"name": "guidance"},
-                "response_selector": {"guidance": {"response": {
-                    "intent_response_key": "guidance/return", "confidence": CANARY}}},
+                # A selector confidence that is not a number: float() of it raises, with
+                # the text in the exception's message, as Rasa's parse data could carry.
+                "response_selector": {"guidance": {
+                    "response": {"intent_response_key": "guidance/return", "confidence": CANARY},
+                    "ranking": [{"intent_response_key": "guidance/return",
+                                 "confidence": CANARY}],
+                }},
             },
         },
     }
