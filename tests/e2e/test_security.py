@@ -105,7 +105,7 @@ def pg_stack(model: Path) -> Iterator[StackConfig]:
         with running_stack(
             model, server.url(tracker_db, "postgresql"), server.url(api_db),
             log_dir=LOG_DIR / "security-postgresql",
-            extra_env={"CHAT_TIMEOUT_SECONDS": "0.05"},
+            extra_env={"CHAT_TIMEOUT_SECONDS": "0.001"},
         ) as config:
             yield config
     finally:
