@@ -682,7 +682,11 @@ def is_crisis(question: Question, value: Any, tracker: Tracker) -> bool:
         return True
     if latest_intent(tracker) != "crisis":
         return False
-    return not (question.kind in PLAIN_KINDS and value not in (None, NOT_KNOWN))
+    if value in (None, NOT_KNOWN):
+        return True
+    # A short answer ("Acme Fostering", "Hill School") names something; a longer one to
+    # a descriptive question ("with older men who give her drugs") may be a disclosure.
+    return not (question.kind in PLAIN_KINDS or len(typed_text(tracker).split()) <= 4)
 
 
 def adult_reply() -> str:
