@@ -177,10 +177,6 @@ def build_payload(tracker: Tracker) -> dict[str, Any]:
     family_told = known(slot("family_told"))
     searches = slot("searches_done")
     address = as_text(slot("child_address"))
-    school = as_text(slot("child_school"))
-    if school != NOT_KNOWN:
-        # The API has no school field yet: it travels with the address.
-        address = f"{address}; school or college: {school}"
     return {
         "idempotency_key": slot(KEY_SLOT),
         "kind": "missing_child",
@@ -199,6 +195,7 @@ def build_payload(tracker: Tracker) -> dict[str, Any]:
             "looked_after": known(slot("child_looked_after")),
             "responsible_local_authority": as_text(slot("child_local_authority")),
             "social_worker_known": known(slot("social_worker_known")),
+            "school": as_text(slot("child_school")),
         },
         "episode": {
             "missing_since": known(slot("missing_since")),

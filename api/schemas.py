@@ -180,6 +180,8 @@ class Child(_Section):
     looked_after: Known[StrictBool]
     responsible_local_authority: Known[ShortText]
     social_worker_known: Known[StrictBool]
+    # MARF asks for the school; older submissions without it mean "not known".
+    school: Known[ShortText] = Field(NOT_KNOWN, description="School or college.")
 
     @field_validator("date_of_birth")
     @classmethod
