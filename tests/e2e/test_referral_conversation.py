@@ -95,7 +95,7 @@ def test_complete_referral_is_stored_read_back_and_cleared(
     body = stored.json()
     text = str(body)
     assert CHILD in text and "Acme Fostering" in text
-    assert body["child"]["school"] == "Hill Primary"
+    assert body["referral"]["child"]["school"] == "Hill Primary"
     assert "'cse': True" in text or '"cse": true' in stored.text
 
     tracker = httpx.get(
