@@ -76,21 +76,30 @@ def stack(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sta
         yield config
 
 
-@pytest.fixture(scope="module")
-def postgres_stack(model: Path) -> Iterator[StackConfig]:
-    """A second stack with the tracker store and the API both on a real PostgreSQL server
-    (started by the test run). Module-scoped, so it runs only beside the tests using it."""
+@contextmanager
+def stack_on_postgres(
+    model: Path, log_dir: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[StackConfig]:
+    """A stack with the tracker store and the API both on a real PostgreSQL server
+    (started by the test run), in databases of its own that are dropped afterwards."""
     server = postgres_server()
     tracker_db, api_db = server.new_database(), server.new_database()
     try:
         with running_stack(
             model, server.url(tracker_db, "postgresql"), server.url(api_db),
-            log_dir=LOG_DIR / "postgresql",
+            log_dir=log_dir, extra_env=extra_env,
         ) as config:
             yield config
     finally:
         server.drop_database(tracker_db)
         server.drop_database(api_db)
+
+
+@pytest.fixture(scope="module")
+def postgres_stack(model: Path) -> Iterator[StackConfig]:
+    """Module-scoped, so it runs only beside the tests using it."""
+    with stack_on_postgres(model, LOG_DIR / "postgresql") as config:
+        yield config
 
 
 @pytest.fixture

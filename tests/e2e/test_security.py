@@ -23,8 +23,7 @@ import psutil
 import psycopg
 import pytest
 
-from tests.api.postgres import postgres_server
-from tests.e2e.conftest import LOG_DIR, Chat, running_stack
+from tests.e2e.conftest import LOG_DIR, Chat, stack_on_postgres
 from tools.paths import VAR
 from tools.stack import StackConfig
 
@@ -99,18 +98,9 @@ def sqlite_path(url: str) -> Path:
 def pg_stack(model: Path) -> Iterator[StackConfig]:
     """Tracker store and API on PostgreSQL, with a /chat timeout short enough that a
     message always times out (for the log canary)."""
-    server = postgres_server()
-    tracker_db, api_db = server.new_database(), server.new_database()
-    try:
-        with running_stack(
-            model, server.url(tracker_db, "postgresql"), server.url(api_db),
-            log_dir=LOG_DIR / "security-postgresql",
-            extra_env={"CHAT_TIMEOUT_SECONDS": "0.001"},
-        ) as config:
-            yield config
-    finally:
-        server.drop_database(tracker_db)
-        server.drop_database(api_db)
+    with stack_on_postgres(model, LOG_DIR / "security-postgresql",
+                           extra_env={"CHAT_TIMEOUT_SECONDS": "0.001"}) as config:
+        yield config
 
 
 # --------------------------------------------------------------------------- listening
