@@ -54,7 +54,7 @@ def rank_records(
     """Every candidate record, best first; empty when nothing is close enough."""
     corpus = load_corpus()
     hits = search(text, audience=who, limit=10)
-    if not answerable(selector, hits, asked):
+    if not answerable(selector, hits, asked, question=is_question(text)):
         return []
     return fuse(corpus, selector, hits, audience=who)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from guidance_corpus.loader import Corpus
-from guidance_corpus.retrieval import AUDIENCE_PENALTY, Hit, is_confident
+from guidance_corpus.retrieval import AUDIENCE_PENALTY, CONFIDENCE_THRESHOLD, Hit, is_confident
 
 #: Weight of the BM25 score (divided by the best BM25 score) beside the selector's
 #: confidence. Measured on the 206 held-out questions (tools/record_eval.py, model of
@@ -24,6 +24,8 @@ SELECTOR_SURE = 0.5
 #: A message classified as a guidance question is answered unless neither half has any
 #: real signal: no BM25 hit and the selector's best below this.
 SELECTOR_ANY = 0.2
+#: A question the classifier could not place is answered from BM25 at this lower bar.
+QUESTION_CONFIDENCE = 0.2
 #: A runner-up this close to the best is shown beside it, not hidden...
 CLOSE_RATIO = 0.8
 #: ...and when the question compares two things ("absent vs missing"), one this close.
@@ -58,13 +60,17 @@ def fuse(
     return [Choice(rid, round(score, 6)) for rid, score in ranked]
 
 
-def answerable(selector: dict[str, float], hits: list[Hit], asked: bool) -> bool:
+def answerable(
+    selector: dict[str, float], hits: list[Hit], asked: bool, question: bool = False
+) -> bool:
     """Whether anything is close enough to answer from, rather than guess. ``asked``:
-    the intent classifier already placed the message as a guidance question."""
+    the intent classifier already placed the message as a guidance question;
+    ``question``: it reads as a question even though the classifier did not place it."""
     best_selector = max(selector.values(), default=0.0)
     if asked:
         return bool(hits) or best_selector >= SELECTOR_ANY
-    return bool(hits and is_confident(hits[0])) or best_selector >= SELECTOR_SURE
+    threshold = QUESTION_CONFIDENCE if question else CONFIDENCE_THRESHOLD
+    return bool(hits and is_confident(hits[0], threshold)) or best_selector >= SELECTOR_SURE
 
 
 def best_and_close(
