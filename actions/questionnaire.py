@@ -655,10 +655,10 @@ class Questionnaire(OwnTurnFormValidation, ABC):
 
     def answer_guidance(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         # Imported here: the guidance actions load the corpus and its search index.
-        from actions.guidance import answer_message, choose_record, predicted_family
+        from actions.guidance import answer_message, choose, selector_ranking
 
         who = audience.current(tracker)
-        record = choose_record(typed_text(tracker), who, *predicted_family(tracker))
+        record, _also = choose(typed_text(tracker), who, selector_ranking(tracker.latest_message))
         if record is None:
             dispatcher.utter_message(
                 text="I don't know that one, and I won't guess. Let's carry on, and you can "

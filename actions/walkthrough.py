@@ -351,10 +351,12 @@ def young_person_lines() -> str:
 
 def young_person_help(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """What the guidance says to the young person's own message, then people to talk to."""
-    from actions.guidance import answer_message, choose_record, predicted_family
+    from actions.guidance import answer_message, choose, selector_ranking
 
     who = audience.YOUNG_PERSON
-    record = choose_record(typed_text(tracker), who, *predicted_family(tracker))
+    # A statement ("I left home last night"), not a question: only a clear match answers.
+    record, _also = choose(typed_text(tracker), who, selector_ranking(tracker.latest_message),
+                           asked=False)
     if record is not None:
         dispatcher.utter_message(text=answer_message(record, who)["text"])
     dispatcher.utter_message(text=young_person_lines())
