@@ -226,8 +226,10 @@ class Stack:
         if self.log_dir:
             if service.name not in self._logs:
                 self.log_dir.mkdir(parents=True, exist_ok=True)
+                # Line-buffered: a log read while the service runs (a test, a person
+                # tailing it) must already hold every line the service has printed.
                 self._logs[service.name] = open(  # noqa: SIM115 - closed in stop()
-                    self.log_dir / f"{service.name}.log", "a", encoding="utf-8"
+                    self.log_dir / f"{service.name}.log", "a", encoding="utf-8", buffering=1
                 )
             return self._logs[service.name].write, ""
         width = max(len(s.name) for s in self.services)
