@@ -20,6 +20,7 @@ from actions.contacts import phone
 from guidance_corpus.loader import load_corpus
 from missing_clock import (
     LONDON,
+    LastSeen,
     LastSeenInFuture,
     assess,
     find_last_seen,
@@ -71,6 +72,20 @@ def time_phrase(tracker: Tracker) -> str:
     return phrase
 
 
+def times_in_message(
+    tracker: Tracker, *, strict: bool = False
+) -> tuple[LastSeen | None, datetime, bool]:
+    """The last-seen time in the latest message, the now it is counted from, and whether
+    that now was stated by the person ("... and it's Wednesday night now")."""
+    text = tracker.latest_message.get("text") or ""
+    now = now_uk()
+    stated = stated_now(text, now)
+    if stated is not None:
+        return find_last_seen(stated.rest, stated.when, strict=strict), stated.when, True
+    phrase = "" if strict else time_phrase(tracker)
+    return parse_last_seen(phrase, now) or find_last_seen(text, now, strict=strict), now, False
+
+
 class ActionLastSeenReadback(Action):
     """Parse the last-seen time and read it back for confirmation."""
 
@@ -80,14 +95,7 @@ class ActionLastSeenReadback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        text = tracker.latest_message.get("text") or ""
-        now = now_uk()
-        stated = stated_now(text, now)
-        if stated is not None:
-            now, text = stated.when, stated.rest
-            last_seen = find_last_seen(text, now)
-        else:
-            last_seen = parse_last_seen(time_phrase(tracker), now) or find_last_seen(text, now)
+        last_seen, now, stated = times_in_message(tracker)
         if last_seen is None:
             dispatcher.utter_message(text=f"I couldn't work out the time from that. {ASK_AGAIN}")
             return [SlotSet(LAST_SEEN_SLOT, None)]
@@ -173,13 +181,24 @@ class ActionMissingClock(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         value = tracker.get_slot(LAST_SEEN_SLOT)
-        if not value:
-            dispatcher.utter_message(text=ASK_AGAIN)
-            return []
         stated = tracker.get_slot(CLOCK_NOW_SLOT)
+        events: list[dict[str, Any]] = []
+        heard = ""
+        if not value:
+            # "She's been gone since Monday teatime, it's Wednesday night now - what's
+            # due?": the time is in the question, so count from it and say what was heard
+            # rather than ask for it again. Strict: a bare number is not a time here.
+            last_seen, said_now, was_stated = times_in_message(tracker, strict=True)
+            if last_seen is None or last_seen.in_future:
+                dispatcher.utter_message(text=ASK_AGAIN)
+                return []
+            value = last_seen.when.isoformat()
+            stated = said_now.isoformat() if was_stated else None
+            events += [SlotSet(LAST_SEEN_SLOT, value), SlotSet(CLOCK_NOW_SLOT, stated)]
+            shown = readback(last_seen, said_now).removeprefix("So since ").rstrip("?")
+            heard = f"Counting from what you said: since {shown}. If that's wrong, tell me when.\n"
         now = datetime.fromisoformat(stated) if stated else now_uk()
         looked_after = tracker.get_slot("looked_after")
-        events: list[dict[str, Any]] = []
         if not isinstance(looked_after, bool):
             looked_after = looked_after_from_words(tracker)
             if looked_after is not None:
@@ -195,5 +214,5 @@ class ActionMissingClock(Action):
         if (tracker.latest_message.get("intent") or {}).get("name") == "not_known":
             text = ("I'll work from the time I read back; if it's wrong, tell me the right "
                     f"time.\n{text}")
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=heard + text)
         return events

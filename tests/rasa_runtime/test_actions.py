@@ -252,3 +252,38 @@ def test_a_referral_answer_worded_as_a_crisis_gets_999_and_is_kept() -> None:
     events = asyncio.run(ValidateReferralForm().run(dispatcher, state, {}))
     assert "999" in dispatcher.messages[0]["text"].splitlines()[0]
     assert any(e.get("name") == "last_seen_with" and e.get("value") == text for e in events)
+
+
+def clock_tracker(text: str, slots: dict[str, Any] | None = None) -> Tracker:
+    latest = {"text": text, "intent": {"name": "ask_what_is_due"}, "entities": []}
+    return Tracker("tester", slots or {}, latest, [], False, None, {}, "")
+
+
+def test_the_clock_counts_from_a_time_given_in_the_question_itself() -> None:
+    from actions.episode_clock import ActionMissingClock
+
+    dispatcher = CollectingDispatcher()
+    events = ActionMissingClock().run(dispatcher, clock_tracker(
+        "she's been gone since monday teatime and the police know, it's wednesday night now, "
+        "does anything else need to happen?", {"looked_after": True}), {})
+    [message] = dispatcher.messages
+    text = message["text"]
+    assert "Counting from what you said: since Monday" in text and "17:00" in text
+    assert "the time you gave as now" in text and "Wednesday" in text
+    # Missing over 48 hours on Wednesday night: the Executive Director step has been reached.
+    assert "Executive Director" in text
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    from datetime import datetime
+
+    seen, now = (datetime.fromisoformat(slots[k]) for k in ("last_seen", "clock_now"))
+    assert (seen.strftime("%A %H:%M"), now.strftime("%A")) == ("Monday 17:00", "Wednesday")
+
+
+def test_the_clock_asks_for_the_time_when_the_question_has_none_or_only_a_number() -> None:
+    from actions.episode_clock import ASK_AGAIN, ActionMissingClock
+
+    for text in ("what should be happening by now", "she is 14, what is due now"):
+        dispatcher = CollectingDispatcher()
+        events = ActionMissingClock().run(dispatcher, clock_tracker(text), {})
+        assert [m["text"] for m in dispatcher.messages] == [ASK_AGAIN], text
+        assert events == []
