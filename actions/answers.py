@@ -110,8 +110,8 @@ def find_phone(text: str) -> str | None:
 
 def contact(text: str) -> dict[str, str] | None:
     """{"phone": ..., "email": ...} from anywhere in the sentence, or None."""
-    found = {"phone": find_phone(text), "email": find_email(text)}
-    found = {key: value for key, value in found.items() if value}
+    found = {key: value for key, value in (("phone", find_phone(text)),
+                                           ("email", find_email(text))) if value}
     return found or None
 
 
