@@ -108,7 +108,7 @@ def find_phone(text: str) -> str | None:
     return "0" + digits[3:].lstrip("0") if digits.startswith("+44") else digits
 
 
-def contact(text: str) -> dict[str, str] | None:
+def find_contact(text: str) -> dict[str, str] | None:
     """{"phone": ..., "email": ...} from anywhere in the sentence, or None."""
     found = {key: value for key, value in (("phone", find_phone(text)),
                                            ("email", find_email(text))) if value}

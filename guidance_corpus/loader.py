@@ -154,9 +154,6 @@ class Corpus:
     def contacts_for(self, record_id: str) -> list[Contact]:
         return [self.contacts[c] for c in self.records[record_id].contacts]
 
-    def by_topic(self, topic: str) -> list[Record]:
-        return [r for r in self.records.values() if r.topic == topic]
-
 
 # --------------------------------------------------------------------------- helpers
 

@@ -25,7 +25,6 @@ from spacy.pipeline import EntityRuler
 from rasa_addons.pattern_dsl import phrase_to_pattern
 
 PATTERNS_FILE = Path(__file__).with_name("patterns.yml")
-CRISIS_PREFIX = "CRISIS_"
 
 
 def load_patterns(path: Path = PATTERNS_FILE) -> list[dict]:

@@ -44,7 +44,7 @@ if command == "submit":
 elif command == "flush":
     result = {"delivered": referral_client.flush(force=sys.argv[2] == "force")}
 else:
-    status = referral_client.lookup(sys.argv[2])
+    status = referral_client.client().outbox.get(sys.argv[2])
     result = {"state": status.state, "reference": status.reference} if status else None
 print(json.dumps(result))
 """
