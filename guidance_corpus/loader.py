@@ -154,6 +154,24 @@ class Corpus:
     def contacts_for(self, record_id: str) -> list[Contact]:
         return [self.contacts[c] for c in self.records[record_id].contacts]
 
+    def deadline(self, record_id: str, unit: str, start: str) -> Deadline:
+        """The one deadline in ``unit`` from ``start`` that the record states, for code that
+        acts on it (missing_clock, the API's triage): the number is written only there."""
+        record = self.records.get(record_id)
+        if record is None:
+            raise CorpusError(self.root / "records", record_id, "record is missing")
+        matches = [
+            f.deadline
+            for f in record.key_facts
+            if f.deadline is not None and f.deadline.unit == unit and f.deadline.start == start
+        ]
+        if len(matches) != 1:
+            raise CorpusError(
+                record.path, "key_facts",
+                f"{len(matches)} deadlines in {unit} from {start!r} (expected exactly 1)",
+            )  # fmt: skip
+        return matches[0]
+
 
 # --------------------------------------------------------------------------- helpers
 
