@@ -10,13 +10,16 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import yaml
 
 CORPUS_DIR = Path(__file__).resolve().parent
 
-AUDIENCES: frozenset[str] = frozenset({"carer", "young_person", "licence_holder", "professional"})
+# Who the assistant talks to: the one list (the API's routes take the type; the bot's
+# domain slot and actions/audience.py are checked against it by tests).
+Audience = Literal["carer", "young_person", "licence_holder", "professional"]
+AUDIENCES: frozenset[str] = frozenset(get_args(Audience))
 TOPICS: frozenset[str] = frozenset(
     {
         "definitions",

@@ -8,11 +8,12 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import audience
 from actions.conversation import ActionGreet, ActionSetAudience
 from actions.fallback import ActionCannotHelp
 from actions.handoff import ActionTalkToSomeone, people_to_talk_to
 from actions.safety import ActionSafetyResponse
-from guidance_corpus.loader import load_corpus
+from guidance_corpus.loader import AUDIENCES, load_corpus
 
 
 def tracker(
@@ -51,6 +52,11 @@ def test_greeting_has_999_and_four_audience_buttons() -> None:
         '/choose_audience{"audience": "licence_holder"}',
         '/choose_audience{"audience": "professional"}',
     ]
+
+
+def test_the_audiences_offered_are_the_corpus_audiences() -> None:
+    assert set(audience.LABELS) == AUDIENCES
+    assert set(audience.WHAT_I_CAN_DO) == AUDIENCES
 
 
 @pytest.mark.parametrize(
