@@ -385,10 +385,6 @@ async def submit_async(payload: dict[str, Any]) -> Submission:
     return await asyncio.get_running_loop().run_in_executor(None, submit, payload)
 
 
-def flush(*, force: bool = False) -> int:
-    return client().flush(force=force)
-
-
 def start_background_retry() -> None:
     client().start_background_retry()
 

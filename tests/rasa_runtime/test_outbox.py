@@ -519,7 +519,7 @@ def test_module_functions_read_the_environment(
         assert submission.outcome == "stored"
         status = referral_client.client().outbox.get(payload["idempotency_key"])
         assert status is not None and status.reference == submission.reference
-        assert referral_client.flush() == 0
+        assert referral_client.client().flush() == 0
         assert referral_client.client().retry_seconds == 3600
         assert outbox_path.is_file()
     finally:
