@@ -258,3 +258,22 @@ def test_a_referral_answer_worded_as_a_crisis_gets_999_and_is_kept() -> None:
     events = asyncio.run(ValidateReferralForm().run(dispatcher, state, {}))
     assert "999" in dispatcher.messages[0]["text"].splitlines()[0]
     assert any(e.get("name") == "last_seen_with" and e.get("value") == text for e in events)
+
+
+@pytest.mark.parametrize("table_name", ["referral", "licence_concern", "walkthrough"])
+def test_each_question_table_is_its_forms_slots_in_the_domain(table_name: str) -> None:
+    # The table (bot/questions) is where a question is added; the domain must name its
+    # slot, list it in the form in the table's order, and have its ask action.
+    from rasa.shared.core.domain import Domain
+
+    from actions.questionnaire import load_table
+
+    table = load_table(table_name)
+    domain = Domain.load("bot/domain")
+    required = domain.required_slots_for_form(table.form)
+    assert [slot for slot in required if slot in table.slots] == table.slots
+    slots = {slot.name: slot for slot in domain.slots}
+    for name in table.slots:
+        assert name in slots, name
+        assert f"action_ask_{name}" in domain.user_actions, name
+        assert {"type": "custom", "action": f"validate_{table.form}"} in slots[name].mappings
