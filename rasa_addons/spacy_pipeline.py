@@ -15,16 +15,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import cast
 
 import spacy
 import yaml
 from spacy.language import Language
-from spacy.pipeline import EntityRuler
 
 from rasa_addons.pattern_dsl import phrase_to_pattern
 
 PATTERNS_FILE = Path(__file__).with_name("patterns.yml")
+CRISIS_PREFIX = "CRISIS_"
 
 
 def load_patterns(path: Path = PATTERNS_FILE) -> list[dict]:
@@ -44,8 +43,7 @@ def load_patterns(path: Path = PATTERNS_FILE) -> list[dict]:
 def build_pipeline(patterns_file: Path = PATTERNS_FILE) -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    # add_pipe is typed as returning any Pipe; this name always builds an EntityRuler.
-    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"overwrite_ents": True}))
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
     # initialize() loads the lemma tables and resets the ruler, so patterns go in after.
     nlp.initialize()
     ruler.add_patterns(load_patterns(patterns_file))
