@@ -34,5 +34,7 @@ def page() -> str:
 
 
 @router.get("/", include_in_schema=False)
+# The file's own address too, ahead of the /static mount: never served with placeholders.
+@router.get("/static/index.html", include_in_schema=False)
 async def index() -> HTMLResponse:
     return HTMLResponse(page())

@@ -45,9 +45,12 @@ def test_a_flood_of_chat_messages_gets_429_with_the_emergency_numbers(
 
 def test_the_page_gives_the_emergency_number_from_the_corpus(client: TestClient) -> None:
     number = load_corpus().contacts["police_emergency"].phone
-    page = client.get("/").text
-    assert f'<a href="tel:{number}" class="emergency-link">{number}</a>' in page
-    assert "{{" not in page
+    for path in ("/", "/static/index.html"):
+        response = client.get(path)
+        assert response.headers["cache-control"] == "no-store", path
+        assert "default-src 'self'" in response.headers["content-security-policy"], path
+        assert f'<a href="tel:{number}" class="emergency-link">{number}</a>' in response.text
+        assert "{{" not in response.text, path
 
 
 def test_page_loads_nothing_from_other_sites(client: TestClient) -> None:
