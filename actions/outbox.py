@@ -259,7 +259,7 @@ class Outbox:
         return OutboxItem._from_row(row)
 
     def requeue(self, idempotency_key: str) -> bool:
-        """Operator recovery (``python -m actions.referral_client requeue KEY``): send a
+        """Operator recovery (``python -m actions.outbox_operator requeue KEY``): send a
         failed item again, e.g. after fixing the service key."""
         with self._connect() as connection:
             cursor = connection.execute(

@@ -3,10 +3,7 @@
     submission = await submit_async(payload)  # payload carries its own idempotency_key
     submission.outcome                        # "stored" | "queued" | "rejected"
 
-An operator (on the action server's machine, with its environment) can send what waits:
-
-    python -m actions.referral_client flush          # pending referrals, now
-    python -m actions.referral_client requeue KEY    # one the API refused for good, again
+An operator sends what waits with ``python -m actions.outbox_operator`` (flush, requeue).
 
 ``POST {REFERRAL_API_URL}/referrals`` with ``Authorization: Bearer {SERVICE_API_KEY}``:
 
@@ -29,11 +26,9 @@ payload contents, names, phone numbers or the API's error messages.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 import random
-import sys
 import threading
 from dataclasses import dataclass
 from typing import Any, Final, Literal
@@ -388,27 +383,3 @@ async def submit_async(payload: dict[str, Any]) -> Submission:
 def start_background_retry() -> None:
     client().start_background_retry()
 
-
-def main(argv: list[str] | None = None) -> int:
-    """The operator's commands (the module docstring). The running action server may be
-    sending the same items: the idempotency key makes that one referral, not two."""
-    parser = argparse.ArgumentParser(prog="python -m actions.referral_client",
-                                     description="send referrals waiting in the outbox")
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("flush", help="send every pending referral now")
-    requeue = commands.add_parser(
-        "requeue", help="send again a referral the API refused for good (after fixing why)")
-    requeue.add_argument("key", help="its idempotency key (the action server's log names it)")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
-    sender = ReferralClient(background=False)
-    if args.command == "requeue" and not sender.outbox.requeue(args.key):
-        print(f"no refused referral with the key {args.key} is waiting", file=sys.stderr)
-        return 1
-    stored = sender.flush(force=True)
-    print(f"{stored} referral(s) stored; {len(sender.outbox.pending())} still pending")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -408,7 +408,7 @@ def test_wrong_service_key_is_kept_for_an_operator_then_requeued(
                     "REFERRAL_OUTBOX_PATH": str(outbox_path)})
 
     def operator(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(RASA_PYTHON), "-m", "actions.referral_client", *args],
+        return subprocess.run([str(RASA_PYTHON), "-m", "actions.outbox_operator", *args],
                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
     unknown = operator("requeue", "no-such-key")
