@@ -108,10 +108,10 @@ def find_phone(text: str) -> str | None:
     return "0" + digits[3:].lstrip("0") if digits.startswith("+44") else digits
 
 
-def contact(text: str) -> dict[str, str] | None:
+def find_contact(text: str) -> dict[str, str] | None:
     """{"phone": ..., "email": ...} from anywhere in the sentence, or None."""
-    found = {"phone": find_phone(text), "email": find_email(text)}
-    found = {key: value for key, value in found.items() if value}
+    found = {key: value for key, value in (("phone", find_phone(text)),
+                                           ("email", find_email(text))) if value}
     return found or None
 
 

@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.contacts import phone
 from guidance_corpus.loader import load_corpus
 from missing_clock import (
+    DEADLINES,
     LONDON,
     LastSeen,
     LastSeenInFuture,
@@ -143,8 +144,9 @@ def clock_message(last_seen: datetime, now: datetime, looked_after: bool | None)
     )
     note = (
         "" if looked_after is not None else
-        "\nIf the child is looked after (in care), tell me and I'll add the 48-hour and "
-        "72-hour steps."
+        "\nIf the child is looked after (in care), tell me and I'll add the "
+        f"{DEADLINES['lac_notify_director'].amount}-hour and "
+        f"{DEADLINES['lac_strategy_meeting_trigger'].amount}-hour steps."
     )
     # The first thing to have done, whatever the clock says: carers often ask "what
     # should be happening by now?" before anyone has told the police.

@@ -20,8 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import answers, audience
 from actions.answers import NOT_KNOWN
-from actions.contacts import contact as contact_record
-from actions.contacts import phone
+from actions.contacts import contact, phone
 from actions.questionnaire import (
     STOPPED_SLOT,
     AskQuestion,
@@ -137,7 +136,7 @@ class ActionAskConcernConfirmed(Action):
 
 
 def route() -> str:
-    team = contact_record("licensing_team")
+    team = contact("licensing_team")
     return (
         f"If a child is in danger now, phone {phone('police_emergency')}. Otherwise also tell "
         f"the police on {phone('police_non_emergency')} and the council's licensing team on "

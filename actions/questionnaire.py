@@ -216,7 +216,7 @@ def read_choice(q: Question, text: str, now: datetime) -> Any:
 
 
 def read_contact(q: Question, text: str, now: datetime) -> Any:
-    return answers.contact(text)
+    return answers.find_contact(text)
 
 
 def read_age(q: Question, text: str, now: datetime) -> Any:

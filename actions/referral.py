@@ -221,7 +221,8 @@ def build_payload(tracker: Tracker) -> dict[str, Any]:
 
 
 def risks(value: Any) -> dict[str, Any]:
-    keys = [o.key for o in (TABLE.question("risks").options if TABLE.question("risks") else ())]
+    question = TABLE.question("risks")
+    keys = [o.key for o in question.options] if question else []
     if isinstance(value, dict) and set(value) == set(keys):
         return value
     return dict.fromkeys(keys, NOT_KNOWN)

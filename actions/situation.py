@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from actions.contacts import line
+from actions.contacts import line, phone
 from missing_clock import LONDON, is_office_hours
 from missing_clock.parse import parse_last_seen
 
@@ -108,17 +108,18 @@ def cannot_do_reply(item: CannotDo, who: str | None) -> str:
 def notes(text: str, who: str | None, shown: str) -> list[str]:
     """Lines to add to an answer for what the message says, unless already ``shown``."""
     out: list[str] = []
-    if has_run_away(text) and "116 000" not in shown:
+    if has_run_away(text) and phone("runaway_helpline") not in shown:
         out.append(
             "If you have run away or are thinking about it, you can talk to someone "
             f"now, free:\n{line('runaway_helpline', 'free')}\n{line('childline', 'free')}"
         )
-    if who != "young_person" and out_of_office_hours(text) and "675 4806" not in shown:
+    if (who != "young_person" and out_of_office_hours(text)
+            and phone("emergency_duty_team") not in shown):
         out.append(
             "Outside office hours, children's social care is reached through:\n"
             + line("emergency_duty_team", "outside office hours")
         )
-    if wants_anonymity(text) and "555 111" not in shown:
+    if wants_anonymity(text) and phone("crimestoppers") not in shown:
         out.append(
             "To pass on information without giving your name:\n"
             + line("crimestoppers", "anonymous")

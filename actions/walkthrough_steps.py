@@ -24,7 +24,6 @@ class Step:
 class Walkthrough:
     steps: tuple[Step, ...]
     tell_the_police: tuple[str, ...]
-    source_records: tuple[str, ...]
 
     def steps_for(self, looked_after: bool) -> list[Step]:
         return [s for s in self.steps if looked_after or not s.looked_after_only]
@@ -41,4 +40,4 @@ def load_walkthrough(path: Path = WALKTHROUGH_FILE) -> Walkthrough:
              tuple(s.get("done_words") or ()))
         for s in data["steps"]
     )
-    return Walkthrough(steps, tuple(data["tell_the_police"]), tuple(data["source_records"]))
+    return Walkthrough(steps, tuple(data["tell_the_police"]))

@@ -1,10 +1,11 @@
 """The structured referral to MASH, and what the referral routes answer.
 
 Fields follow multi-agency referral forms (MARF) and the Philomena Protocol
-(/work/shared/anchors.md). MARFs say "do not leave blank": so every field of a section
-must be sent, either with a value or with the explicit ``"not known"``. A field that is
-missing is an error; ``"not known"`` is an answer. The only optional fields are those
-that do not apply to every referral (they default to ``None``, meaning "not applicable").
+(``../shared/anchors.md``, beside the project). MARFs say "do not leave blank": so every
+field of a section must be sent, either with a value or with the explicit ``"not known"``.
+A field that is missing is an error; ``"not known"`` is an answer. The only optional
+fields are those that do not apply to every referral (they default to ``None``, meaning
+"not applicable").
 """
 
 from __future__ import annotations

@@ -10,13 +10,16 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import yaml
 
 CORPUS_DIR = Path(__file__).resolve().parent
 
-AUDIENCES: frozenset[str] = frozenset({"carer", "young_person", "licence_holder", "professional"})
+# Who the assistant talks to: the one list (the API's routes take the type; the bot's
+# domain slot and actions/audience.py are checked against it by tests).
+Audience = Literal["carer", "young_person", "licence_holder", "professional"]
+AUDIENCES: frozenset[str] = frozenset(get_args(Audience))
 TOPICS: frozenset[str] = frozenset(
     {
         "definitions",
@@ -154,8 +157,23 @@ class Corpus:
     def contacts_for(self, record_id: str) -> list[Contact]:
         return [self.contacts[c] for c in self.records[record_id].contacts]
 
-    def by_topic(self, topic: str) -> list[Record]:
-        return [r for r in self.records.values() if r.topic == topic]
+    def deadline(self, record_id: str, unit: str, start: str) -> Deadline:
+        """The one deadline in ``unit`` from ``start`` that the record states, for code that
+        acts on it (missing_clock, the API's triage): the number is written only there."""
+        record = self.records.get(record_id)
+        if record is None:
+            raise CorpusError(self.root / "records", record_id, "record is missing")
+        matches = [
+            f.deadline
+            for f in record.key_facts
+            if f.deadline is not None and f.deadline.unit == unit and f.deadline.start == start
+        ]
+        if len(matches) != 1:
+            raise CorpusError(
+                record.path, "key_facts",
+                f"{len(matches)} deadlines in {unit} from {start!r} (expected exactly 1)",
+            )  # fmt: skip
+        return matches[0]
 
 
 # --------------------------------------------------------------------------- helpers

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 
 from rasa_addons.settings import ROOT, get_settings
 
@@ -47,9 +46,10 @@ def main() -> None:
     from sanic import Sanic
 
     from rasa_addons import action_result_validation
+    from rasa_addons.serving import mark_every_app_when_serving
 
     action_result_validation.install()
-    serving = watch_serving(Sanic)
+    serving = mark_every_app_when_serving(Sanic)
     credentials = "credentials-open.yml" if settings.internal_open else "credentials.yml"
     sys.argv = [
         "rasa", "run", *sys.argv[1:], "--enable-api", "--auth-token", settings.rasa_token,
@@ -59,22 +59,6 @@ def main() -> None:
     rasa_main()
     if not serving():
         sys.exit("Rasa did not start serving (see the log above: was the port taken?)")
-
-
-def watch_serving(sanic_class: type) -> Callable[[], bool]:
-    """Make every Sanic app record that it started serving; returns the check."""
-    state = {"serving": False}
-    original_run = sanic_class.run
-
-    async def serving(_app: object, _loop: object) -> None:
-        state["serving"] = True
-
-    def run(app: object, *args: object, **kwargs: object) -> object:
-        app.register_listener(serving, "after_server_start")  # type: ignore[attr-defined]
-        return original_run(app, *args, **kwargs)
-
-    sanic_class.run = run  # type: ignore[attr-defined]
-    return lambda: state["serving"]
 
 
 if __name__ == "__main__":

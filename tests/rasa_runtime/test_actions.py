@@ -8,11 +8,12 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import audience
 from actions.conversation import ActionGreet, ActionSetAudience
 from actions.fallback import ActionCannotHelp
 from actions.handoff import ActionTalkToSomeone, people_to_talk_to
 from actions.safety import ActionSafetyResponse
-from guidance_corpus.loader import load_corpus
+from guidance_corpus.loader import AUDIENCES, load_corpus
 
 
 def tracker(
@@ -51,6 +52,11 @@ def test_greeting_has_999_and_four_audience_buttons() -> None:
         '/choose_audience{"audience": "licence_holder"}',
         '/choose_audience{"audience": "professional"}',
     ]
+
+
+def test_the_audiences_offered_are_the_corpus_audiences() -> None:
+    assert set(audience.LABELS) == AUDIENCES
+    assert set(audience.WHAT_I_CAN_DO) == AUDIENCES
 
 
 @pytest.mark.parametrize(
@@ -287,3 +293,22 @@ def test_the_clock_asks_for_the_time_when_the_question_has_none_or_only_a_number
         events = ActionMissingClock().run(dispatcher, clock_tracker(text), {})
         assert [m["text"] for m in dispatcher.messages] == [ASK_AGAIN], text
         assert events == []
+
+
+@pytest.mark.parametrize("table_name", ["referral", "licence_concern", "walkthrough"])
+def test_each_question_table_is_its_forms_slots_in_the_domain(table_name: str) -> None:
+    # The table (bot/questions) is where a question is added; the domain must name its
+    # slot, list it in the form in the table's order, and have its ask action.
+    from rasa.shared.core.domain import Domain
+
+    from actions.questionnaire import load_table
+
+    table = load_table(table_name)
+    domain = Domain.load("bot/domain")
+    required = domain.required_slots_for_form(table.form)
+    assert [slot for slot in required if slot in table.slots] == table.slots
+    slots = {slot.name: slot for slot in domain.slots}
+    for name in table.slots:
+        assert name in slots, name
+        assert f"action_ask_{name}" in domain.user_actions, name
+        assert {"type": "custom", "action": f"validate_{table.form}"} in slots[name].mappings

@@ -77,7 +77,7 @@ def test_not_not_known(text: str) -> None:
     ],
 )
 def test_phone_and_email_inside_a_sentence(text: str, found: dict[str, str] | None) -> None:
-    assert answers.contact(text) == found
+    assert answers.find_contact(text) == found
 
 
 @pytest.mark.parametrize(
