@@ -79,7 +79,7 @@ def main() -> None:
 def watch_serving(sanic_class: type) -> Callable[[], bool]:
     """Make every Sanic app record that it started serving; returns the check. The flag
     is in shared memory: with several workers, Sanic serves from forked processes."""
-    state = multiprocessing.get_context("fork").Value("b", 0)
+    state = multiprocessing.get_context("fork").Value("b", 0, lock=False)
     original_run = sanic_class.run
 
     async def serving(_app: object, _loop: object) -> None:

@@ -198,8 +198,37 @@ def redis_service(config: StackConfig) -> Service:
     )
 
 
+def _base_env(config: StackConfig) -> dict[str, str]:
+    return {**rasa_env(), "PYTHONUNBUFFERED": "1", **config.extra_env}
+
+
+def rasa_service(config: StackConfig, name: str = "rasa", port: int = 0,
+                 workers: int = 0) -> Service:
+    """Rasa on `port` (the stack's own by default): another one on another port with
+    the same config is a replica, sharing the tracker store and the lock store."""
+    port = port or config.ports.rasa
+    return Service(
+        name,
+        # The launcher passes RASA_TOKEN to `rasa run --enable-api --auth-token`
+        # inside the process, so the token never shows in `ps`.
+        [str(RASA_PYTHON), "-m", "rasa_addons.serve", "--model", str(config.model),
+         "--port", str(port), "--endpoints", "bot/endpoints.yml"],
+        {
+            **_base_env(config),
+            "RASA_TOKEN": config.rasa_token,
+            "ACTION_ENDPOINT_URL": f"{config.actions_url}/webhook",
+            "ACTION_SERVER_TOKEN": config.action_server_token,
+            "TRACKER_DB_URL": config.tracker_db_url,
+            "LOCK_STORE_URL": config.lock_store_url,
+            "RASA_WORKERS": str(workers or config.rasa_workers),
+        },
+        f"http://127.0.0.1:{port}/",
+        port,
+    )
+
+
 def services(config: StackConfig) -> list[Service]:
-    base = {**rasa_env(), "PYTHONUNBUFFERED": "1", **config.extra_env}
+    base = _base_env(config)
     return [
         *([redis_service(config)] if config.redis else []),
         Service(
@@ -212,24 +241,7 @@ def services(config: StackConfig) -> list[Service]:
             f"{config.actions_url}/health",
             config.ports.actions,
         ),
-        Service(
-            "rasa",
-            # The launcher passes RASA_TOKEN to `rasa run --enable-api --auth-token`
-            # inside the process, so the token never shows in `ps`.
-            [str(RASA_PYTHON), "-m", "rasa_addons.serve", "--model", str(config.model),
-             "--port", str(config.ports.rasa), "--endpoints", "bot/endpoints.yml"],
-            {
-                **base,
-                "RASA_TOKEN": config.rasa_token,
-                "ACTION_ENDPOINT_URL": f"{config.actions_url}/webhook",
-                "ACTION_SERVER_TOKEN": config.action_server_token,
-                "TRACKER_DB_URL": config.tracker_db_url,
-                "LOCK_STORE_URL": config.lock_store_url,
-                "RASA_WORKERS": str(config.rasa_workers),
-            },
-            f"{config.rasa_url}/",
-            config.ports.rasa,
-        ),
+        rasa_service(config),
         Service(
             "api",
             [str(API_PYTHON), "-m", "uvicorn", "api.main:app",
@@ -398,20 +410,29 @@ def _answers(url: str) -> bool:
 
 
 def start_stack(
-    make_config: Callable[[], StackConfig], log_dir: Path | None = None, attempts: int = 3
+    make_config: Callable[[], StackConfig], log_dir: Path | None = None, attempts: int = 3,
+    more_services: Callable[[StackConfig], list[Service]] | None = None,
+    ready_timeout: float = 240.0,
 ) -> Stack:
     """Start a stack and wait until it is ready, on new ports if a start fails (a port
-    taken between choosing and binding it, which no check beforehand can rule out)."""
+    taken between choosing and binding it, which no check beforehand can rule out).
+    `more_services` adds services (replicas, a balancer) started and stopped with it,
+    and ready after the stack's own."""
     for attempt in range(1, attempts + 1):
         stack = Stack(make_config(), log_dir=log_dir)
+        if more_services is not None:
+            stack.services.extend(more_services(stack.config))
         stack.start()
         try:
-            stack.wait_ready()
+            stack.wait_ready(timeout=ready_timeout)
             return stack
         except (StartupError, TimeoutError):
             stack.stop()
             if attempt == attempts:
                 raise
+        except BaseException:  # Ctrl-C, a test timeout: leave no service running
+            stack.stop()
+            raise
     raise AssertionError("unreachable")
 
 
