@@ -561,6 +561,14 @@ def main() -> int:
         redis_password=kept_secret("redis_password") if rasa_workers > 1 else "",
     )
     if config.redis:
+        from tools import debian
+
+        try:
+            debian.redis_server()  # installed now (as root) rather than mid-start
+        except debian.MissingProgram as missing:
+            print(f"[stack] {missing}; or run one Rasa worker: RASA_WORKERS=1 make run",
+                  file=sys.stderr, flush=True)
+            return 1
         print(f"[stack] {rasa_workers} Rasa workers, their locks in Redis on "
               f"127.0.0.1:{config.ports.redis}", flush=True)
     private_var()
