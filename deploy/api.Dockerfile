@@ -18,7 +18,7 @@ COPY api api
 COPY guidance_corpus guidance_corpus
 COPY rasa_addons rasa_addons
 
-RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin app
+RUN useradd --system --uid 10001 --create-home --home-dir /home/app --shell /usr/sbin/nologin app
 USER app
 ENV PATH=/app/.venv-api/bin:$PATH
 # Behind nginx: client addresses (for the rate limits) come from X-Forwarded-For, which

@@ -24,8 +24,9 @@ COPY . .
 # Builds the spaCy pipeline (build/spacy_pipeline) and trains models/model-<fingerprint>.
 RUN .venv-rasa/bin/python -m tools.model
 
-# Never root at run time; /data holds the action server's referral outbox (a volume).
-RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin app \
+# Never root at run time (the code is root-owned, so read-only to it); /data holds the
+# action server's referral outbox (a volume).
+RUN useradd --system --uid 10001 --create-home --home-dir /home/app --shell /usr/sbin/nologin app \
  && install -d -o app -g app -m 0700 /data /app/var
 USER app
 ENV PATH=/app/.venv-rasa/bin:$PATH \

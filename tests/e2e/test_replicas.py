@@ -42,7 +42,12 @@ pytestmark = pytest.mark.timeout(1500)
 
 REPLICA_LOGS = LOG_DIR / "replicas"
 WORKERS_OF_A = 2
-PARALLEL_MESSAGES = 8
+QUESTIONS_WITH_DIFFERENT_ANSWERS = [
+    "what is a return interview", "what does MASH stand for",
+    "what is child sexual exploitation", "what counts as a looked after child",
+    "what is a care leaver", "what is forced marriage",
+    "what is the runaway helpline number", "what is child trafficking",
+]
 # A worker logs this once its model is loaded; the port answers as soon as one has.
 LOADED = "Rasa server is up and running"
 
@@ -105,7 +110,7 @@ def replicas(model: Path) -> Iterator[Replicas]:
                                 database_url=server.url(api_db)),
             log_dir=REPLICA_LOGS, more_services=second_replica_and_balancer,
             # Three Rasa processes load the model at once, on two cores shared with
-            # whatever else runs: several minutes, not the usual four.
+            # whatever else runs: up to ten minutes, not the usual four.
             ready_timeout=600,
         )
         try:
@@ -160,8 +165,9 @@ def test_messages_sent_at_once_to_one_conversation_are_all_answered_whole(
     lost, and each reply must be the one to its own message."""
     sender = f"replicas-{uuid.uuid4().hex}"
     replicas.say(sender, "hello")
-    questions = [f"what is a return interview? (question {n})" for n in range(PARALLEL_MESSAGES)]
-    with ThreadPoolExecutor(max_workers=PARALLEL_MESSAGES) as pool:
+    # Questions with different answers, so that a reply given to the wrong message shows.
+    questions = QUESTIONS_WITH_DIFFERENT_ANSWERS
+    with ThreadPoolExecutor(max_workers=len(questions)) as pool:
         answers = list(pool.map(lambda text: replicas.say(sender, text), questions))
     assert {served_by for _, served_by in answers} == set(replicas.replica_urls)
     turns: list[tuple[str, list[str]]] = []  # each user message with the bot texts after it
@@ -176,6 +182,7 @@ def test_messages_sent_at_once_to_one_conversation_are_all_answered_whole(
     for question, (reply, _) in zip(questions, answers, strict=True):
         assert texts(reply), question
         assert stored[question] == texts(reply)
+    assert len({tuple(texts(reply)) for reply, _ in answers}) == len(questions)
 
 
 def test_replica_a_runs_two_workers_that_both_loaded_the_model(replicas: Replicas) -> None:
