@@ -9,6 +9,11 @@
   bot/credentials-open.yml, whose REST channel also needs the token.
 - Every log record is sanitised (log_privacy.py), files are created owner-only
   (umask 077), and the cached check of action-server replies is installed.
+- Workers: RASA_WORKERS becomes Rasa's SANIC_WORKERS (one place to set it). Rasa's own
+  check lets any lock store but its in-memory one run several workers, and ours
+  (rasa_addons/lock_store.py) is one class whatever its URL, so this refuses more than
+  one worker unless LOCK_STORE_URL is shared (Redis): two workers with a lock each would
+  interleave one conversation's turns.
 - Sanic returns normally when it cannot bind its port; this exits 1 then, so the
   supervisor sees a failure rather than a clean stop.
 
@@ -34,6 +39,15 @@ def main() -> None:
             # The token, the address, the channels and the log level are this launcher's
             # to choose (DEBUG logs whole trackers).
             sys.exit(f"{arg.split('=')[0]} is set by the launcher, not on the command line.")
+    if settings.rasa_workers > 1 and not settings.shared_lock_store:
+        sys.exit(f"RASA_WORKERS={settings.rasa_workers} needs a lock store the workers share: "
+                 "set LOCK_STORE_URL=redis://... (make run starts Redis itself).")
+    if settings.internal_open and not settings.shared_lock_store:
+        print("serve: INTERNAL_HOST is open but LOCK_STORE_URL is memory://: run no second "
+              "replica of this Rasa, or set LOCK_STORE_URL=redis://...", file=sys.stderr)
+    # bot/endpoints.yml names both; Rasa refuses an endpoints file with an unset variable.
+    os.environ["LOCK_STORE_URL"] = settings.lock_store_url
+    os.environ["SANIC_WORKERS"] = str(settings.rasa_workers)
     os.umask(0o077)
     # Rasa's DEBUG level logs whole trackers; the sanitiser would catch them, but the
     # noise is not worth it: INFO at most.

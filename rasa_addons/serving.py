@@ -8,20 +8,22 @@ builds inside its CLI) ask this instead.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable
 
 from sanic import Sanic
 
 
 def mark_when_serving(app: Sanic) -> Callable[[], bool]:
-    """A check that says whether `app` ever started serving (bound its port)."""
-    state = {"serving": False}
+    """A check that says whether `app` ever started serving (bound its port). The flag
+    is in shared memory: with several workers, Sanic serves from forked processes."""
+    state = multiprocessing.get_context("fork").Value("b", 0, lock=False)
 
     async def serving(_app: Sanic, _loop: object) -> None:
-        state["serving"] = True
+        state.value = 1
 
     app.register_listener(serving, "after_server_start")
-    return lambda: state["serving"]
+    return lambda: bool(state.value)
 
 
 def mark_every_app_when_serving(sanic_class: type[Sanic]) -> Callable[[], bool]:
