@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from api import conversations, ratelimit
 from api.core.config import get_settings
 from api.deps import DbSession
-from api.safe_reply import rate_limited_messages, unavailable_messages
+from api.safe_reply import rate_limited_messages, silent_turn_messages, unavailable_messages
 
 router = APIRouter(tags=["chat"])
 log = logging.getLogger(__name__)
@@ -103,4 +103,6 @@ async def chat(body: ChatIn, request: Request, session: DbSession) -> Any:
         conversations.close(session, conversation)
         conversation, new = conversations.issue(), True
         messages = [m for m in messages if not _closes(m)]
+    if not messages:
+        messages = silent_turn_messages()
     return ChatOut(conversation_id=conversation.id, messages=messages, new_conversation=new)
