@@ -29,6 +29,15 @@ def test_fused_choice_on_heldout_questions(scores: dict[str, Score]) -> None:
     assert fused.top3 >= FUSED_TOP3, f"top-3 {fused.top3:.3f}\n{misses}"
 
 
+# The same model ranks a few held-out questions differently from one process to the next
+# (TensorFlow's threaded arithmetic): the fused top-1 on one model was measured at 0.660
+# and 0.675 in two runs. A margin below that would make the comparison fail by chance.
+RUN_TO_RUN = 3 / 206
+
+
 def test_fusion_is_no_worse_than_either_half(scores: dict[str, Score]) -> None:
-    # Why the two are fused at all: if one alone did better, the fusion would be wrong.
-    assert scores["fused"].top1 >= max(scores["bm25"].top1, scores["selector"].top1) - 0.01
+    # Why the two are fused at all: if one alone did clearly better, the fusion would be
+    # wrong (the selector carries how people ask, which the dev set rewards).
+    best = max(scores["bm25"].top1, scores["selector"].top1)
+    assert scores["fused"].top1 >= best - RUN_TO_RUN - 0.005, (scores["fused"].top1, best)
+    assert scores["fused"].top3 >= max(scores["bm25"].top3, scores["selector"].top3) - 0.01
