@@ -105,7 +105,7 @@ class ActionLastSeenReadback(Action):
             return [SlotSet(LAST_SEEN_SLOT, None)]
         counted = (
             f"I'm counting from the time you gave as now: {now.strftime('%A %-d %B, %H:%M')}.\n"
-            if stated is not None else ""
+            if stated else ""
         )
         dispatcher.utter_message(
             text=counted + readback(last_seen, now),
@@ -115,7 +115,7 @@ class ActionLastSeenReadback(Action):
             ],
         )
         return [SlotSet(LAST_SEEN_SLOT, last_seen.when.isoformat()),
-                SlotSet(CLOCK_NOW_SLOT, now.isoformat() if stated is not None else None)]
+                SlotSet(CLOCK_NOW_SLOT, now.isoformat() if stated else None)]
 
 
 class ActionAskLastSeen(Action):

@@ -71,8 +71,10 @@ async def _ask_rasa(sender: str, text: str) -> list[dict[str, Any]] | None:
         # The message text is personal: log only what failed.
         log.warning("chat: Rasa did not answer (%s)", type(error).__name__)
         return None
-    if not isinstance(messages, list) or not messages:
+    if not isinstance(messages, list):
         return None
+    # An empty list is an answer (nothing to say to that turn), not a failure: the route
+    # gives the person a calm reply rather than "not working".
     # Rasa's recipient id is a digest of the conversation id: the page has no use for it.
     return [{k: v for k, v in m.items() if k != "recipient_id"} for m in messages
             if isinstance(m, dict)]
