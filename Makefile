@@ -48,6 +48,7 @@ test: envs
 
 lint: envs
 	.venv-api/bin/ruff check .
+	bash tools/typecheck.sh
 
 bench: model
 	.venv-api/bin/python -m bench.latency

@@ -1,10 +1,11 @@
 """Rasa SDK custom actions, one module per feature.
 
-The action server imports this package (`rasa_sdk --actions actions`), so every module
+The action server (rasa_addons/action_server.py) imports this package, so every module
 with actions is imported here.
 """
 
 from actions import (  # noqa: F401
+    commands,
     conversation,
     episode_clock,
     fallback,

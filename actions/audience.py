@@ -6,6 +6,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from missing_clock import DEADLINES
+
 CARER = "carer"
 YOUNG_PERSON = "young_person"
 LICENCE_HOLDER = "licence_holder"
@@ -21,7 +23,9 @@ LABELS = {
 WHAT_I_CAN_DO = {
     CARER: [
         "what to do if a child has not come home, step by step",
-        "who to tell, and what is due when (48 hours, 72 hours)",
+        "who to tell, and what is due when "
+        f"({DEADLINES['lac_notify_director'].amount} hours, "
+        f"{DEADLINES['lac_strategy_meeting_trigger'].amount} hours)",
         "return interviews and what happens when a child comes back",
     ],
     YOUNG_PERSON: [

@@ -16,10 +16,24 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.contacts import phone
 from guidance_corpus.loader import load_corpus
-from missing_clock import LONDON, LastSeenInFuture, assess, parse_last_seen, readback
+from missing_clock import (
+    DEADLINES,
+    LONDON,
+    LastSeen,
+    LastSeenInFuture,
+    assess,
+    find_last_seen,
+    parse_last_seen,
+    readback,
+    stated_now,
+)
 
 LAST_SEEN_SLOT = "last_seen"
+# The "now" the person stated ("it's now Thursday evening"), counted from instead of the
+# clock, and said so.
+CLOCK_NOW_SLOT = "clock_now"
 TIME_ENTITIES = ("DURATION", "CLOCK_TIME", "DAY_REF")
 STATUS_WORDS = {
     "overdue": "OVERDUE",
@@ -59,6 +73,20 @@ def time_phrase(tracker: Tracker) -> str:
     return phrase
 
 
+def times_in_message(
+    tracker: Tracker, *, strict: bool = False
+) -> tuple[LastSeen | None, datetime, bool]:
+    """The last-seen time in the latest message, the now it is counted from, and whether
+    that now was stated by the person ("... and it's Wednesday night now")."""
+    text = tracker.latest_message.get("text") or ""
+    now = now_uk()
+    stated = stated_now(text, now)
+    if stated is not None:
+        return find_last_seen(stated.rest, stated.when, strict=strict), stated.when, True
+    phrase = "" if strict else time_phrase(tracker)
+    return parse_last_seen(phrase, now) or find_last_seen(text, now, strict=strict), now, False
+
+
 class ActionLastSeenReadback(Action):
     """Parse the last-seen time and read it back for confirmation."""
 
@@ -68,23 +96,26 @@ class ActionLastSeenReadback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        text = tracker.latest_message.get("text") or ""
-        now = now_uk()
-        last_seen = parse_last_seen(time_phrase(tracker), now) or parse_last_seen(text, now)
+        last_seen, now, stated = times_in_message(tracker)
         if last_seen is None:
             dispatcher.utter_message(text=f"I couldn't work out the time from that. {ASK_AGAIN}")
             return [SlotSet(LAST_SEEN_SLOT, None)]
         if last_seen.in_future:
             dispatcher.utter_message(text=readback(last_seen, now))
             return [SlotSet(LAST_SEEN_SLOT, None)]
+        counted = (
+            f"I'm counting from the time you gave as now: {now.strftime('%A %-d %B, %H:%M')}.\n"
+            if stated else ""
+        )
         dispatcher.utter_message(
-            text=readback(last_seen, now),
+            text=counted + readback(last_seen, now),
             buttons=[
                 {"title": "Yes, that's right", "payload": "/affirm"},
                 {"title": "No", "payload": "/deny"},
             ],
         )
-        return [SlotSet(LAST_SEEN_SLOT, last_seen.when.isoformat())]
+        return [SlotSet(LAST_SEEN_SLOT, last_seen.when.isoformat()),
+                SlotSet(CLOCK_NOW_SLOT, now.isoformat() if stated else None)]
 
 
 class ActionAskLastSeen(Action):
@@ -113,10 +144,33 @@ def clock_message(last_seen: datetime, now: datetime, looked_after: bool | None)
     )
     note = (
         "" if looked_after is not None else
-        "\nIf the child is looked after (in care), tell me and I'll add the 48-hour and "
-        "72-hour steps."
+        "\nIf the child is looked after (in care), tell me and I'll add the "
+        f"{DEADLINES['lac_notify_director'].amount}-hour and "
+        f"{DEADLINES['lac_strategy_meeting_trigger'].amount}-hour steps."
     )
-    return f"{intro}\n" + "\n".join(lines) + f"{note}\n{citations}"
+    # The first thing to have done, whatever the clock says: carers often ask "what
+    # should be happening by now?" before anyone has told the police.
+    police = (
+        f"If the police have not been told yet, phone {phone('police_non_emergency')} now, "
+        f"or {phone('police_emergency')} if the child is at risk of harm."
+    )
+    return f"{intro}\n" + "\n".join(lines) + f"{note}\n{police}\n{citations}"
+
+
+def looked_after_from_words(tracker: Tracker) -> bool | None:
+    """ "I'm a foster carer", "the boy I look after": whether the child is in care, from
+    what the person has typed, when nobody has asked yet."""
+    from actions.questionnaire import listen, load_table
+
+    question = load_table("walkthrough").question("looked_after")
+    assert question is not None
+    for event in reversed(tracker.events):
+        text = event.get("text") or "" if event.get("event") == "user" else ""
+        if text and not text.startswith("/"):
+            found = listen(question, text, now_uk())
+            if isinstance(found, bool):
+                return found
+    return None
 
 
 class ActionMissingClock(Action):
@@ -129,15 +183,38 @@ class ActionMissingClock(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         value = tracker.get_slot(LAST_SEEN_SLOT)
+        stated = tracker.get_slot(CLOCK_NOW_SLOT)
+        events: list[dict[str, Any]] = []
+        heard = ""
         if not value:
-            dispatcher.utter_message(text=ASK_AGAIN)
-            return []
+            # "She's been gone since Monday teatime, it's Wednesday night now - what's
+            # due?": the time is in the question, so count from it and say what was heard
+            # rather than ask for it again. Strict: a bare number is not a time here.
+            last_seen, said_now, was_stated = times_in_message(tracker, strict=True)
+            if last_seen is None or last_seen.in_future:
+                dispatcher.utter_message(text=ASK_AGAIN)
+                return []
+            value = last_seen.when.isoformat()
+            stated = said_now.isoformat() if was_stated else None
+            events += [SlotSet(LAST_SEEN_SLOT, value), SlotSet(CLOCK_NOW_SLOT, stated)]
+            shown = readback(last_seen, said_now).removeprefix("So since ").rstrip("?")
+            heard = f"Counting from what you said: since {shown}. If that's wrong, tell me when.\n"
+        now = datetime.fromisoformat(stated) if stated else now_uk()
+        looked_after = tracker.get_slot("looked_after")
+        if not isinstance(looked_after, bool):
+            looked_after = looked_after_from_words(tracker)
+            if looked_after is not None:
+                events.append(SlotSet("looked_after", looked_after))
         try:
-            text = clock_message(
-                datetime.fromisoformat(value), now_uk(), tracker.get_slot("looked_after")
-            )
+            text = clock_message(datetime.fromisoformat(value), now, looked_after)
         except LastSeenInFuture:
             dispatcher.utter_message(text=f"That time is later than now. {ASK_AGAIN}")
             return [SlotSet(LAST_SEEN_SLOT, None)]
-        dispatcher.utter_message(text=text)
-        return []
+        if stated:
+            given = now.strftime("%A %-d %B, %H:%M")
+            text = f"Counted from {given}, the time you gave as now.\n{text}"
+        if (tracker.latest_message.get("intent") or {}).get("name") == "not_known":
+            text = ("I'll work from the time I read back; if it's wrong, tell me the right "
+                    f"time.\n{text}")
+        dispatcher.utter_message(text=heard + text)
+        return events

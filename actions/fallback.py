@@ -13,9 +13,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import audience
+from actions import audience, situation
 from actions.contacts import line, phone
-from actions.guidance import answer_message, choose_record
+from actions.guidance import answer_messages
 
 # Set on the parsed message by rasa_addons.input_guard.InputGuard.
 PROBLEM_OPENERS = {
@@ -24,6 +24,11 @@ PROBLEM_OPENERS = {
     "no_words": "I couldn't find any words in that message.",
     "too_long": "That was a long message, so I only read the first part of it.",
 }
+NOT_COVERED = (
+    "Sorry, I can't help with that one: the guidance I answer from (Birmingham's missing "
+    "from home or care procedures, the Runaways' Charter, the council's CSE letter to "
+    "licence holders and the children missing education advice) does not cover it."
+)
 # The intents whose rules lead here. Any other intent means the policies found no next
 # action (the core fallback) and the message is taken back, as Rasa's own default
 # fallback does: otherwise the policies would face the same unknown state again and
@@ -57,12 +62,20 @@ class ActionCannotHelp(Action):
         who = audience.current(tracker)
         problem = input_problem(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        text = tracker.latest_message.get("text") or ""
+        refusal = situation.cannot_do(text) if problem in (None, "too_long") else None
+        if intent in RULE_INTENTS and refusal is not None:
+            # "Can you send me money?": an honest "I can't" and who can, not a menu.
+            who = who or situation.audience_in(text)
+            dispatcher.utter_message(text=situation.cannot_do_reply(refusal, who))
+            return []
         if intent == "nlu_fallback" and problem in (None, "too_long"):
-            record = choose_record(tracker.latest_message.get("text") or "", who, None)
-            if record is not None:
-                dispatcher.utter_message(**answer_message(record, who))
-                return [SlotSet("last_record", record.id)]
-        opener = PROBLEM_OPENERS.get(problem or "", "Sorry, I can't help with that one.")
+            messages, record_id, _ = answer_messages(tracker.latest_message, who)
+            if record_id is not None:
+                for message in messages:
+                    dispatcher.utter_message(**message)
+                return [SlotSet("last_record", record_id)]
+        opener = PROBLEM_OPENERS.get(problem or "", NOT_COVERED)
         topics = audience.WHAT_I_CAN_DO[who] if who else GENERAL_TOPICS
         listed = "\n".join(f"- {topic}" for topic in topics)
         dispatcher.utter_message(

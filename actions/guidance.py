@@ -1,74 +1,111 @@
 """Grounded answers: every procedural answer is a corpus record, shown with its citation.
 
-Two routes lead here. The ResponseSelector names the question's family (e.g.
-`guidance/return`); BM25 search over the corpus then picks the record within it that
-best matches the words used. A question no intent covers confidently falls back to the
-same search across the whole corpus, and if nothing is close enough the assistant says
-it doesn't know, rather than guessing, and gives people who can help.
+The ResponseSelector names the record (`guidance/<record id>`, trained on the records' own
+questions); its ranking is fused with BM25 search over the corpus
+(guidance_corpus/fusion.py). A question no intent covers confidently gets the same
+search. If two records are close, the best is answered and the other offered as a
+button; if nothing is close enough, the assistant says so and gives people who can help.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import audience
+from actions import audience, situation
 from actions.contacts import line, phone
+from guidance_corpus.fusion import Choice, answerable, best_and_close, fuse
 from guidance_corpus.loader import Record, load_corpus
-from guidance_corpus.retrieval import Hit, is_confident, search
+from guidance_corpus.retrieval import search
 
 RETRIEVAL_INTENT = "guidance"
-# A family's record is preferred unless another record scores clearly higher...
-FAMILY_PREFERENCE = 0.8
-# ...and when the ResponseSelector is this sure of the family, its best record is taken
-# whatever else scores higher: the selector was trained on people's own words ("what
-# am I meant to check before I ring the police?"), which BM25 alone can miss.
-FAMILY_TRUSTED = 0.6
+# A message that asks something; a message that only states a crisis gets only the
+# emergency route, a question that also sounds alarming gets its answer too.
+# "absent vs missing", "what's the difference", "debrief / safe and well check": two
+# records may be wanted, so a less close runner-up is shown too.
+COMPARE_RE = re.compile(r"\b(vs|versus|difference|differ|compared?|same as)\b|\w\s*/\s*\w", re.I)
+QUESTION_RE = re.compile(
+    r"\?|^\s*(is|are|am|can|could|do|does|did|should|shud|will|would|any|tell me)\b|"
+    r"\b(who|whos|what|whats|wot|where|when|how|which|why)\b|"
+    r"\b(can i|should i|do i|is it|am i|is there|will i|will they|do they|does it|does that)\b|"
+    r"\b(right|innit|yeah)\b\W*(,|$)",
+    re.IGNORECASE,
+)
 
 
-def predicted_family(tracker: Tracker) -> tuple[str | None, float]:
-    selector = tracker.latest_message.get("response_selector", {}).get(RETRIEVAL_INTENT, {})
-    response = selector.get("response", {})
-    key = response.get("intent_response_key") or ""
-    if "/" not in key:
-        return None, 0.0
-    return key.split("/", 1)[1], float(response.get("confidence") or 0.0)
+def selector_ranking(message: dict[str, Any]) -> dict[str, float]:
+    """Record id -> the ResponseSelector's confidence, from a parsed message."""
+    selector = (message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
+    ranking: dict[str, float] = {}
+    for item in selector.get("ranking") or []:
+        key = item.get("intent_response_key") or ""
+        if "/" in key:
+            ranking[key.split("/", 1)[1]] = float(item.get("confidence") or 0.0)
+    return ranking
 
 
-def choose_record(
-    text: str, who: str | None, family: str | None, family_confidence: float = 0.0
-) -> Record | None:
-    """The record that answers `text`: the best hit in the family, else the best hit."""
+def rank_records(
+    text: str, who: str | None, selector: dict[str, float], asked: bool = True
+) -> list[Choice]:
+    """Every candidate record, best first; empty when nothing is close enough."""
     corpus = load_corpus()
-    hits: list[Hit] = search(text, audience=who, limit=len(corpus.records))
-    if not hits:
-        return None
-    best = hits[0]
-    if family:
-        in_family = [h for h in hits if corpus.records[h.record_id].topic == family]
-        if in_family and (
-            family_confidence >= FAMILY_TRUSTED
-            or in_family[0].score >= FAMILY_PREFERENCE * best.score
-        ):
-            return corpus.records[in_family[0].record_id]
-    return corpus.records[best.record_id] if is_confident(best) else None
+    hits = search(text, audience=who, limit=10)
+    if not answerable(selector, hits, asked, question=is_question(text)):
+        return []
+    return fuse(corpus, selector, hits, audience=who)
 
 
-def answer_message(record: Record, who: str | None) -> dict[str, Any]:
+def choose(
+    text: str, who: str | None, selector: dict[str, float], asked: bool = True
+) -> tuple[Record | None, list[Record]]:
+    """The record that answers ``text`` (or None) and close runners-up to offer."""
     corpus = load_corpus()
-    text = f"{record.answer_for(who)}\n\n{corpus.citation(record.id)}"
-    return {
-        "text": text,
-        "buttons": [
-            {
-                "title": "Read the full guidance",
-                "payload": f'/show_record{{"record_id": "{record.id}"}}',
-            }
-        ],
-    }
+    compares = bool(COMPARE_RE.search(text))
+    best, close = best_and_close(rank_records(text, who, selector, asked), compares)
+    if best is None:
+        return None, []
+    return corpus.records[best.record_id], [corpus.records[c.record_id] for c in close]
+
+
+def show_button(title: str, record_id: str) -> dict[str, str]:
+    return {"title": title, "payload": f'/show_record{{"record_id": "{record_id}"}}'}
+
+
+def contact_lines(record: Record, who: str | None, shown: str) -> list[str]:
+    """The record's contacts (from contacts.yml) that the answer text does not already give."""
+    corpus = load_corpus()
+    lines: list[str] = []
+    for found in corpus.contacts_for(record.id):
+        if who is not None and who not in found.audiences:
+            continue
+        ways = [w for w in (found.phone, found.email) if w]
+        if not ways or all(w in shown for w in ways):
+            continue
+        lines.append(f"- {found.name}: {', '.join(ways)}")
+    return lines
+
+
+def answer_message(
+    record: Record, who: str | None, also: list[Record] | None = None
+) -> dict[str, Any]:
+    """The record's answer with its contacts and citation; the closest runner-up (if
+    any) follows, so a question that spans two records ("X or Y?") gets both."""
+    corpus = load_corpus()
+    parts = [record.answer_for(who)]
+    contacts = contact_lines(record, who, parts[0])
+    if contacts:
+        parts.append("Contacts:\n" + "\n".join(contacts))
+    parts.append(corpus.citation(record.id))
+    buttons = [show_button("Read the full guidance", record.id)]
+    for other in (also or [])[:1]:
+        parts.append(f"Also relevant: {other.title}\n{other.answer_for(who)}")
+        parts.append(corpus.citation(other.id))
+    buttons += [show_button(f"Or: {other.title}", other.id) for other in (also or [])[1:]]
+    return {"text": "\n\n".join(parts), "buttons": buttons}
 
 
 def dont_know_message(who: str | None) -> str:
@@ -78,9 +115,45 @@ def dont_know_message(who: str | None) -> str:
         people = [line("mash"), line("emergency_duty_team", "outside office hours")]
     listed = "\n".join(people)
     return (
-        "I don't know that one, and I won't guess. These people can answer it:\n"
+        "The guidance I answer from (Birmingham's missing from home or care procedures, the "
+        "Runaways' Charter, the CSE letter to licence holders and the children missing "
+        "education advice) does not cover that, so I won't guess. These people can answer it:\n"
         f"{listed}\nIf anyone is in danger right now, phone {phone('police_emergency')}."
     )
+
+
+def is_question(text: str) -> bool:
+    return bool(QUESTION_RE.search(text))
+
+
+def answer_messages(
+    message: dict[str, Any], who: str | None, asked: bool | None = None
+) -> tuple[list[dict[str, Any]], str | None, bool]:
+    """The reply to a question in ``message`` (a parsed message) and the record used.
+
+    A request the assistant cannot carry out gets an honest "I can't" with who can; a
+    question gets the best record (young people's version for a young person) plus any
+    line the situation calls for (the Runaway Helpline for someone who has run away, the
+    Emergency Duty Team outside office hours, Crimestoppers for anonymity).
+    """
+    text = message.get("text") or ""
+    who = who or situation.audience_in(text)
+    refusal = situation.cannot_do(text)
+    if refusal is not None:
+        reply = situation.cannot_do_reply(refusal, who)
+        extra = situation.notes(text, who, reply)
+        return [{"text": "\n\n".join([reply, *extra])}], None, True
+    if asked is None:
+        asked = (message.get("intent") or {}).get("name") == RETRIEVAL_INTENT
+    record, also = choose(text, who, selector_ranking(message), asked=asked)
+    if record is None:
+        reply = dont_know_message(who)
+        return [{"text": "\n\n".join([reply, *situation.notes(text, who, reply)])}], None, False
+    answer = answer_message(record, who, also)
+    extra = situation.notes(text, who, answer["text"])
+    if extra:
+        answer["text"] = "\n\n".join([answer["text"], *extra])
+    return [answer], record.id, True
 
 
 class ActionAnswerGuidance(Action):
@@ -90,14 +163,10 @@ class ActionAnswerGuidance(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        who = audience.current(tracker)
-        text = tracker.latest_message.get("text") or ""
-        record = choose_record(text, who, *predicted_family(tracker))
-        if record is None:
-            dispatcher.utter_message(text=dont_know_message(who))
-            return []
-        dispatcher.utter_message(**answer_message(record, who))
-        return [SlotSet("last_record", record.id)]
+        messages, record_id, _ = answer_messages(tracker.latest_message, audience.current(tracker))
+        for message in messages:
+            dispatcher.utter_message(**message)
+        return [SlotSet("last_record", record_id)] if record_id else []
 
 
 class ActionShowRecord(Action):

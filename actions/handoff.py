@@ -25,6 +25,10 @@ def people_to_talk_to(who: str | None, in_office_hours: bool) -> str:
             "You don't have to give your name.\n" + "\n".join(people) + f"\n{emergency}"
         )
     people = [line("mash", "Multi-Agency Safeguarding Hub")]
+    if who is None:
+        # Not yet known to be an adult: a young person asking for a person needs these.
+        people += [line("runaway_helpline", "free, for young people"),
+                   line("childline", "free, for young people")]
     if not in_office_hours:
         people.append(line("emergency_duty_team", "outside office hours"))
     people.append(line("police_non_emergency", "police, not an emergency"))

@@ -259,7 +259,8 @@ class Outbox:
         return OutboxItem._from_row(row)
 
     def requeue(self, idempotency_key: str) -> bool:
-        """Operator recovery: send a failed item again (e.g. after fixing the service key)."""
+        """Operator recovery (``python -m actions.outbox_operator requeue KEY``): send a
+        failed item again, e.g. after fixing the service key."""
         with self._connect() as connection:
             cursor = connection.execute(
                 "UPDATE outbox SET state = ?, next_attempt_at = 0, updated_at = ? "
@@ -279,13 +280,6 @@ class Outbox:
     def get(self, idempotency_key: str) -> OutboxItem | None:
         with self._connect() as connection:
             row = self._row(connection, idempotency_key)
-        return OutboxItem._from_row(row) if row is not None else None
-
-    def get_by_queue_id(self, queue_id: str) -> OutboxItem | None:
-        with self._connect() as connection:
-            row = connection.execute(
-                "SELECT * FROM outbox WHERE queue_id = ?", (queue_id.strip().upper(),)
-            ).fetchone()
         return OutboxItem._from_row(row) if row is not None else None
 
     def pending(self, *, due_by: float | None = None) -> list[OutboxItem]:
@@ -315,13 +309,6 @@ class Outbox:
                 (DELIVERED, cutoff(delivered_days), FAILED_PERMANENTLY, cutoff(failed_days)),
             )
             return cursor.rowcount
-
-    def counts(self) -> dict[str, int]:
-        with self._connect() as connection:
-            rows = connection.execute(
-                "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state"
-            ).fetchall()
-        return {row["state"]: row["n"] for row in rows}
 
 
 def now() -> float:

@@ -1,14 +1,15 @@
 """Submit referrals to the API, and keep them in the outbox until stored if it is down.
 
-    submission = submit(payload)        # payload carries its own idempotency_key
-    submission.outcome                  # "stored" | "queued" | "rejected"
-    flush()                             # retry pending referrals now; how many were stored
-    lookup(key)                         # what became of a referral (from the outbox)
+    submission = await submit_async(payload)  # payload carries its own idempotency_key
+    submission.outcome                        # "stored" | "queued" | "rejected"
+
+An operator sends what waits with ``python -m actions.outbox_operator`` (flush, requeue).
 
 ``POST {REFERRAL_API_URL}/referrals`` with ``Authorization: Bearer {SERVICE_API_KEY}``:
 
 * 201 / 200 (resubmission of the same key): stored, with the API's reference.
-* 422: rejected, with the field names so the bot can ask again (nothing is kept here).
+* 422: rejected, with the field names and the API's messages; the bot names them and asks
+  the person to phone MASH instead (nothing is kept here).
 * 409 (key reused for a different referral): rejected, naming ``idempotency_key``.
 * network error, 5xx (incl. 503 "intake not configured"), 408, 429: queued in the outbox
   and retried by a background thread with exponential backoff per item.
@@ -29,12 +30,12 @@ import asyncio
 import logging
 import random
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 import requests
 
-from actions.outbox import DELIVERED, PENDING, Outbox, OutboxItem, State, now
+from actions.outbox import DELIVERED, PENDING, Outbox, OutboxItem, now
 from rasa_addons.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -70,36 +71,6 @@ class Submission:
     queue_id: str | None = None  # when queued: short, can be read out to MASH
     errors: tuple[FieldError, ...] = ()  # when rejected for invalid fields
     status_code: int | None = None  # the API's answer, None for a network error
-
-    @property
-    def fields(self) -> list[str]:
-        """The fields to ask about again (empty: nothing the user can correct)."""
-        return [error.field for error in self.errors]
-
-
-@dataclass(frozen=True)
-class ReferralStatus:
-    """What the bot can tell the user later; no personal data."""
-
-    idempotency_key: str
-    state: State
-    queue_id: str
-    reference: str | None
-    attempts: int
-    last_status: int | None
-    last_error: str | None = field(default=None)
-
-    @classmethod
-    def of(cls, item: OutboxItem) -> ReferralStatus:
-        return cls(
-            idempotency_key=item.idempotency_key,
-            state=item.state,
-            queue_id=item.queue_id,
-            reference=item.reference,
-            attempts=item.attempts,
-            last_status=item.last_status,
-            last_error=item.last_error,
-        )
 
 
 @dataclass(frozen=True)
@@ -206,8 +177,8 @@ class ReferralClient:
             log.info("referral %s stored as %s (HTTP %s)", key, answer.reference, answer.status)
             return Submission("stored", key, reference=answer.reference, status_code=answer.status)
         if answer.kind == "invalid":
-            # Not kept: the bot asks again and resubmits with the same key (a 422 stored
-            # nothing on the API, so the key is still free).
+            # Not kept: the bot names the fields and sends the person to MASH by phone
+            # (a 422 stored nothing on the API, so a corrected resubmission may reuse the key).
             log.info(
                 "referral %s rejected (HTTP 422) on fields %s",
                 key, ", ".join(error.field for error in answer.errors) or "-",
@@ -255,13 +226,6 @@ class ReferralClient:
         if items:
             log.info("outbox flush: %d of %d pending referrals stored", delivered, len(items))
         return delivered
-
-    def lookup(self, idempotency_key: str) -> ReferralStatus | None:
-        """From the local outbox only (no personal data, no API call): ``None`` if this
-        process never handled the key."""
-        self.start_background_retry()
-        item = self.outbox.get(idempotency_key)
-        return ReferralStatus.of(item) if item is not None else None
 
     def start_background_retry(self) -> None:
         """Start the retry thread once (idempotent). Called on first use; the action
@@ -416,13 +380,6 @@ async def submit_async(payload: dict[str, Any]) -> Submission:
     return await asyncio.get_running_loop().run_in_executor(None, submit, payload)
 
 
-def flush(*, force: bool = False) -> int:
-    return client().flush(force=force)
-
-
-def lookup(idempotency_key: str) -> ReferralStatus | None:
-    return client().lookup(idempotency_key)
-
-
 def start_background_retry() -> None:
     client().start_background_retry()
+

@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience
 from actions.contacts import line, phone
+from actions.guidance import answer_messages, is_question
 
 DANGER = "danger"
 SELF_HARM = "self_harm"
@@ -136,4 +138,22 @@ class ActionSafetyResponse(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         dispatcher.utter_message(text=safety_reply(tracker), buttons=next_step_buttons(tracker))
-        return []
+        # The emergency route is added, not substituted: a question that also sounds
+        # alarming ("is it safe to stay at a friend's house?") still gets its answer.
+        # Inside a form the form's own question follows instead.
+        # A message the classifier alone called a crisis (no danger phrase matched) may be
+        # a statement that the guidance answers, so it is looked up too.
+        # The emergency route has already been given, so a question's best record follows
+        # without the confidence bar a statement needs.
+        text = tracker.latest_message.get("text") or ""
+        question = is_question(text)
+        if tracker.active_loop.get("name") or not (question or not crisis_kinds(tracker)):
+            return []
+        messages, record_id, answered = answer_messages(
+            tracker.latest_message, audience.current(tracker), asked=question
+        )
+        if not answered:
+            return []
+        for message in messages:
+            dispatcher.utter_message(**message)
+        return [SlotSet("last_record", record_id)] if record_id else []

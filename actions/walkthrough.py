@@ -3,11 +3,16 @@
 A carer whose child has not come home is taken through the guidance's steps one at a
 time: danger first (abduction is a crime in action: 999, and the walkthrough stops),
 then whether the child is looked after, then each search step with Done / Couldn't /
-Skip, and "Report now" always on offer. It ends with exactly what to do now.
+Skip, and "Report now" always on offer. Answers in the carer's own words count ("I've
+rung him loads, no answer" is the phone step done, and kept as a note on it), and steps
+already done are ticked from what the carer says in any turn. The opening questions are
+bot/questions/walkthrough.yml, run by actions/questionnaire.py; the steps are
+guidance_corpus/walkthrough.yml. It ends with exactly what to do now.
 """
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from datetime import datetime
 from typing import Any
@@ -17,22 +22,44 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import audience
-from actions.contacts import phone
+from actions import answers, audience
+from actions.contacts import line, phone
 from actions.episode_clock import ASK_AGAIN as ASK_LAST_SEEN
-from actions.form_validation import OwnTurnFormValidation
-from actions.walkthrough_steps import load_walkthrough
-from missing_clock import LONDON, is_office_hours, office_hours_note
+from actions.episode_clock import LAST_SEEN_SLOT
+from actions.questionnaire import (
+    PREFILL_SLOT,
+    STOPPED_SLOT,
+    AskQuestion,
+    Question,
+    Questionnaire,
+    is_button,
+    latest_intent,
+    load_table,
+    now_uk,
+    prompt,
+    typed_text,
+)
+from actions.safety import crisis_kinds
+from actions.walkthrough_steps import Step, load_walkthrough
+from missing_clock import (
+    LONDON,
+    LastSeen,
+    find_last_seen,
+    is_office_hours,
+    office_hours_note,
+    readback,
+)
 
 FORM = "search_walkthrough_form"
+TABLE = load_table("walkthrough")
 DANGER_SLOT = "immediate_danger"
 LOOKED_AFTER_SLOT = "looked_after"
 REPORT_NOW_SLOT = "walkthrough_report_now"
 SEARCHES_SLOT = "searches_done"
-
-STEP_RESULTS = {"step_done": "done", "step_couldnt": "couldnt", "step_skip": "skipped",
-                "affirm": "done", "deny": "couldnt"}
-YES_NO = {"affirm": True, "deny": False, "not_known": False}
+# Where a time heard during the walkthrough waits until the end, to be read back.
+HEARD_LAST_SEEN = "last_seen"
+REPORT_NOW_RE = re.compile(r"^\W*(?:report (?:it )?now|i want to report(?: it)?(?: now)?|"
+                           r"just tell me who to (?:call|ring))\W*$")
 
 REPORT_NOW_BUTTON = {"title": "Report now", "payload": "/report_now"}
 STEP_BUTTONS = [
@@ -43,104 +70,157 @@ STEP_BUTTONS = [
 ]
 
 
-def latest_intent(tracker: Tracker) -> str | None:
-    return (tracker.latest_message.get("intent") or {}).get("name")
+def steps_for(looked_after: bool) -> list[Step]:
+    return load_walkthrough().steps_for(looked_after)
 
 
 def step_slots(looked_after: bool) -> list[str]:
-    return [step.slot for step in load_walkthrough().steps_for(looked_after)]
+    return [step.slot for step in steps_for(looked_after)]
+
+
+def step_question(step: Step) -> Question:
+    return Question(slot=step.slot, ask=step.text, kind="step", label=step.label)
+
+
+def is_done(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("done")
 
 
 def searches_done(slots: dict[str, Any]) -> list[str]:
     walkthrough = load_walkthrough()
-    return [step.label for step in walkthrough.steps if slots.get(step.slot) == "done"]
+    return [step.label for step in walkthrough.steps if is_done(slots.get(step.slot))]
 
 
-class ValidateSearchWalkthroughForm(OwnTurnFormValidation):
-    def name(self) -> str:
-        return f"validate_{FORM}"
+def ticked(text: str, slots: dict[str, Any], looked_after: bool) -> dict[str, str]:
+    """Steps the carer says they have already done ("I've rung her and texted")."""
+    cleaned = answers.normalise(text)
+    found: dict[str, str] = {}
+    for step in steps_for(looked_after):
+        if slots.get(step.slot) is None and any(w in cleaned for w in step.done_words):
+            found[step.slot] = f"done: {text.strip()[:300]}"
+    return found
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
+
+class ValidateSearchWalkthroughForm(Questionnaire):
+    table = TABLE
+
+    def ended(self, tracker: Tracker) -> list[str] | None:
+        # The walkthrough is for the adult looking for a child: a young person who says
+        # they left gets help for themselves instead (the summary gives it).
+        if audience.current(tracker) == audience.YOUNG_PERSON:
+            return []
         # Report now, or danger, ends the walkthrough: the summary says what to do.
         # The (filled) slot that ended it stays listed so that its value is kept.
         if tracker.get_slot(REPORT_NOW_SLOT):
             return [REPORT_NOW_SLOT]
-        if tracker.get_slot(DANGER_SLOT):
+        if tracker.get_slot(DANGER_SLOT) is True:
             return [DANGER_SLOT]
-        looked_after = tracker.get_slot(LOOKED_AFTER_SLOT) is True
-        return [DANGER_SLOT, LOOKED_AFTER_SLOT, *step_slots(looked_after)]
+        return None
 
-    async def get_extraction_events(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        """Fill the requested slot from the button (or yes / no) the person chose."""
-        intent = latest_intent(tracker)
-        requested = tracker.get_slot("requested_slot")
-        if intent == "report_now":
+    def extra_questions(self, tracker: Tracker) -> list[Question]:
+        return [step_question(s) for s in steps_for(tracker.get_slot(LOOKED_AFTER_SLOT) is True)]
+
+    def special(
+        self, requested: str | None, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[dict[str, Any]] | None:
+        if latest_intent(tracker) == "report_now" or REPORT_NOW_RE.match(
+            answers.normalise(typed_text(tracker))
+        ):
             return [SlotSet(REPORT_NOW_SLOT, True)]
-        if requested == DANGER_SLOT and intent == "crisis":
-            return [SlotSet(DANGER_SLOT, True)]  # danger described: it is a yes
-        if requested in (DANGER_SLOT, LOOKED_AFTER_SLOT) and intent in YES_NO:
-            return [SlotSet(requested, YES_NO[intent])]
-        if requested in step_slots(looked_after=True) and intent in STEP_RESULTS:
-            return [SlotSet(requested, STEP_RESULTS[intent])]
-        return []
+        return None
 
-    async def get_validation_events(
+    def heard(
+        self, requested: str | None, tracker: Tracker, events: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        found = super().heard(requested, tracker, events)
+        text = typed_text(tracker)
+        if not text or is_button(tracker) or crisis_kinds(tracker):
+            return found
+        slots = dict(tracker.slots)
+        for event in [*events, *found]:
+            slots[event["name"]] = event["value"]
+        prefill = dict(slots.get(PREFILL_SLOT) or {})
+        looked_after = slots.get(LOOKED_AFTER_SLOT)
+        if looked_after is None:
+            looked_after = prefill.get(LOOKED_AFTER_SLOT)
+        steps = {slot: value for slot, value in ticked(text, slots, looked_after is True).items()
+                 if slot != requested}
+        last_seen = find_last_seen(text, now_uk(), strict=True)
+        if last_seen is not None and not last_seen.in_future and not slots.get(LAST_SEEN_SLOT):
+            prefill[HEARD_LAST_SEEN] = last_seen.when.isoformat()
+            found.append(SlotSet(PREFILL_SLOT, prefill))
+        found.extend(SlotSet(slot, value) for slot, value in steps.items())
+        return found
+
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        events = await super().get_validation_events(dispatcher, tracker, domain)
-        done = searches_done(tracker.slots)
+        events = await super().run(dispatcher, tracker, domain)
+        if not events:
+            return events
+        slots = dict(tracker.slots)
+        newly = [e["name"] for e in events if e["name"] in step_slots(True)
+                 and e["name"] != tracker.get_slot("requested_slot") and is_done(e["value"])]
+        if newly:
+            labels = "; ".join(load_walkthrough().step(s).label for s in newly)
+            dispatcher.utter_message(text=f"From what you said, I've ticked: {labels}.")
+        done = searches_done(slots)
         if done != (tracker.get_slot(SEARCHES_SLOT) or []):
-            events.append(SlotSet(SEARCHES_SLOT, done))
+            events.insert(-1, SlotSet(SEARCHES_SLOT, done))
         return events
 
 
-class ActionAskImmediateDanger(Action):
-    def name(self) -> str:
-        return f"action_ask_{DANGER_SLOT}"
+class ActionAskImmediateDanger(AskQuestion):
+    slot = DANGER_SLOT
+    table_name = TABLE.name
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        question = TABLE.question(DANGER_SLOT)
+        assert question is not None
+        text, _buttons = prompt(question, tracker.slots)
         dispatcher.utter_message(
-            text=(
-                "I'll go through what the guidance says to do, one step at a time.\n"
-                "First: is the child in immediate danger, or do you think they have been "
-                "taken by force?"
-            ),
-            buttons=[
-                {"title": "Yes", "payload": "/affirm"},
-                {"title": "No", "payload": "/deny"},
-            ],
+            text=f"{route_in_short(in_care(tracker))}\n{text}",
+            buttons=[{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
         )
         return []
 
 
-class ActionAskLookedAfter(Action):
-    def name(self) -> str:
-        return f"action_ask_{LOOKED_AFTER_SLOT}"
+def in_care(tracker: Tracker) -> bool:
+    """Looked after, as answered or as heard in the first message ("we foster")."""
+    if isinstance(tracker.get_slot(LOOKED_AFTER_SLOT), bool):
+        return bool(tracker.get_slot(LOOKED_AFTER_SLOT))
+    return (tracker.get_slot(PREFILL_SLOT) or {}).get(LOOKED_AFTER_SLOT) is True
+
+
+def route_in_short(looked_after: bool) -> str:
+    """Who to ring, first: someone asking "who do I ring?" gets the answer before the
+    steps, not after them."""
+    also = (
+        "; for a looked after child, also tell their social worker or, outside office "
+        f"hours, the Emergency Duty Team on {phone('emergency_duty_team')}"
+        if looked_after else ""
+    )
+    return (
+        "In short: report it to the police on "
+        f"{phone('police_non_emergency')}, or {phone('police_emergency')} if the child is at "
+        f"risk of harm now{also}. Before you ring, I'll go through what the guidance says to "
+        "check, one step at a time; say 'report now' at any point to skip to the end."
+    )
+
+
+class ActionAskLookedAfter(AskQuestion):
+    slot = LOOKED_AFTER_SLOT
+    table_name = TABLE.name
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(
-            text=(
-                "Is the child looked after, that is in the care of a local authority "
-                "(for example living with foster carers or in a children's home)?"
-            ),
-            buttons=[
-                {"title": "Yes, in care", "payload": "/affirm"},
-                {"title": "No, lives at home", "payload": "/deny"},
-                REPORT_NOW_BUTTON,
-            ],
-        )
+        question = TABLE.question(LOOKED_AFTER_SLOT)
+        assert question is not None
+        text, buttons = prompt(question, tracker.slots)
+        dispatcher.utter_message(text=text, buttons=[*buttons, REPORT_NOW_BUTTON])
         return []
 
 
@@ -159,9 +239,10 @@ class AskStep(Action, ABC):
     ) -> list[dict[str, Any]]:
         slots = step_slots(tracker.get_slot(LOOKED_AFTER_SLOT) is True)
         step = load_walkthrough().step(self.slot)
-        number = slots.index(self.slot) + 1
+        number = slots.index(self.slot) + 1 if self.slot in slots else 1
+        text, _buttons = prompt(step_question(step), tracker.slots)
         dispatcher.utter_message(
-            text=f"Step {number} of {len(slots)}: {step.text}", buttons=STEP_BUTTONS
+            text=f"Step {number} of {len(slots)}: {text}", buttons=STEP_BUTTONS
         )
         return []
 
@@ -215,7 +296,7 @@ def report_reply(looked_after: bool, in_office_hours: bool) -> str:
 
 
 class ActionWalkthroughSummary(Action):
-    """What to do now, once the walkthrough ends (finished, report now, or danger)."""
+    """What to do now, once the walkthrough ends (finished, report now, stop or danger)."""
 
     def name(self) -> str:
         return "action_walkthrough_summary"
@@ -223,20 +304,59 @@ class ActionWalkthroughSummary(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        if tracker.get_slot(DANGER_SLOT):
+        if audience.current(tracker) == audience.YOUNG_PERSON:
+            young_person_help(dispatcher, tracker)
+            return [SlotSet(REPORT_NOW_SLOT, None), SlotSet(STOPPED_SLOT, None)]
+        if tracker.get_slot(DANGER_SLOT) is True:
             dispatcher.utter_message(text=danger_reply())
             return []
         looked_after = tracker.get_slot(LOOKED_AFTER_SLOT) is True
         done = searches_done(tracker.slots)
         checked = "You have: " + "; ".join(done) + "." if done else "Report it now."
+        if tracker.get_slot(STOPPED_SLOT) == FORM:
+            checked = f"I've stopped the walkthrough. {checked}"
         dispatcher.utter_message(text=checked)
-        in_office_hours = is_office_hours(datetime.now(LONDON))
-        dispatcher.utter_message(text=report_reply(looked_after, in_office_hours))
-        # Parents report to the police, who involve MASH; carers of a looked after child
-        # may also want MASH to have the details in writing.
-        buttons = [{"title": "Make a MASH referral", "payload": "/make_referral"}]
-        dispatcher.utter_message(text=ASK_LAST_SEEN, buttons=buttons if looked_after else [])
-        events: list[dict[str, Any]] = [SlotSet(REPORT_NOW_SLOT, None)]
+        now = now_uk()
+        dispatcher.utter_message(text=report_reply(looked_after, is_office_hours(now)))
+        events: list[dict[str, Any]] = [SlotSet(REPORT_NOW_SLOT, None),
+                                        SlotSet(STOPPED_SLOT, None)]
+        heard = (tracker.get_slot(PREFILL_SLOT) or {}).get(HEARD_LAST_SEEN)
+        if heard and not tracker.get_slot(LAST_SEEN_SLOT):
+            # Said earlier ("last night around 11"): read it back rather than ask again.
+            when = datetime.fromisoformat(heard).astimezone(LONDON)
+            seen = LastSeen(when=when, in_future=False, vague=True, text=heard)
+            dispatcher.utter_message(
+                text="To work out what is due when, from what you said: " + readback(seen, now),
+                buttons=[{"title": "Yes, that's right", "payload": "/affirm"},
+                         {"title": "No", "payload": "/deny"}],
+            )
+            events.append(SlotSet(LAST_SEEN_SLOT, when.isoformat()))
+        else:
+            # Parents report to the police, who involve MASH; carers of a looked after
+            # child may also want MASH to have the details in writing.
+            buttons = [{"title": "Make a MASH referral", "payload": "/make_referral"}]
+            dispatcher.utter_message(text=ASK_LAST_SEEN, buttons=buttons if looked_after else [])
         if audience.current(tracker) is None:
             events.append(SlotSet("audience", audience.CARER))
         return events
+
+
+def young_person_lines() -> str:
+    return (
+        "You can talk to someone now, free, and you don't have to give your name:\n"
+        f"{line('runaway_helpline', 'free')}\n{line('childline', 'free')}\n"
+        f"If you are in danger, phone {phone('police_emergency')}."
+    )
+
+
+def young_person_help(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """What the guidance says to the young person's own message, then people to talk to."""
+    from actions.guidance import answer_message, choose, selector_ranking
+
+    who = audience.YOUNG_PERSON
+    # A statement ("I left home last night"), not a question: only a clear match answers.
+    record, _also = choose(typed_text(tracker), who, selector_ranking(tracker.latest_message),
+                           asked=False)
+    if record is not None:
+        dispatcher.utter_message(text=answer_message(record, who)["text"])
+    dispatcher.utter_message(text=young_person_lines())

@@ -17,13 +17,13 @@ class Step:
     label: str
     text: str
     looked_after_only: bool
+    done_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Walkthrough:
     steps: tuple[Step, ...]
     tell_the_police: tuple[str, ...]
-    source_records: tuple[str, ...]
 
     def steps_for(self, looked_after: bool) -> list[Step]:
         return [s for s in self.steps if looked_after or not s.looked_after_only]
@@ -36,7 +36,8 @@ class Walkthrough:
 def load_walkthrough(path: Path = WALKTHROUGH_FILE) -> Walkthrough:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     steps = tuple(
-        Step(s["slot"], s["label"], s["text"], bool(s["looked_after_only"]))
+        Step(s["slot"], s["label"], s["text"], bool(s["looked_after_only"]),
+             tuple(s.get("done_words") or ()))
         for s in data["steps"]
     )
-    return Walkthrough(steps, tuple(data["tell_the_police"]), tuple(data["source_records"]))
+    return Walkthrough(steps, tuple(data["tell_the_police"]))

@@ -20,6 +20,15 @@ def rate_limited_messages() -> list[dict[str, str]]:
     )
 
 
+def silent_turn_messages() -> list[dict[str, str]]:
+    """Rasa answered with nothing (a typed command such as "/session_start", or a turn
+    no rule replies to): the person must never be left looking at no reply."""
+    return _with_helplines(
+        "I'm still here. Tell me in your own words what is happening or what you would "
+        "like to know."
+    )
+
+
 def _with_helplines(opening: str) -> list[dict[str, str]]:
     contacts = load_corpus().contacts
 

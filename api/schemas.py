@@ -1,10 +1,11 @@
 """The structured referral to MASH, and what the referral routes answer.
 
 Fields follow multi-agency referral forms (MARF) and the Philomena Protocol
-(/work/shared/anchors.md). MARFs say "do not leave blank": so every field of a section
-must be sent, either with a value or with the explicit ``"not known"``. A field that is
-missing is an error; ``"not known"`` is an answer. The only optional fields are those
-that do not apply to every referral (they default to ``None``, meaning "not applicable").
+(``../shared/anchors.md``, beside the project). MARFs say "do not leave blank": so every
+field of a section must be sent, either with a value or with the explicit ``"not known"``.
+A field that is missing is an error; ``"not known"`` is an answer. The only optional
+fields are those that do not apply to every referral (they default to ``None``, meaning
+"not applicable").
 """
 
 from __future__ import annotations
@@ -180,6 +181,8 @@ class Child(_Section):
     looked_after: Known[StrictBool]
     responsible_local_authority: Known[ShortText]
     social_worker_known: Known[StrictBool]
+    # MARF asks for the school; older submissions without it mean "not known".
+    school: Known[ShortText] = Field(NOT_KNOWN, description="School or college.")
 
     @field_validator("date_of_birth")
     @classmethod

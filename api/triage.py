@@ -13,13 +13,13 @@ Where the rules come from (seed 000_62c70a9be4e01631.txt):
 * LAC       - Practice Guidance (Feb 2016) "Looked after child" (~line 520): carers pass on
   "any reason to suspect that the child is at risk of significant harm in terms of abuse,
   self-harming behaviour, drugs, sexual exploitation or criminal behaviour"; and
-  "Looked After Child" (~line 562): not found within 48 hours -> Executive Director told;
-  missing more than 72 hours -> missing person strategy meeting.
+  "Looked After Child" (~line 562): not found within a number of hours -> Executive
+  Director told (corpus record lac-not-found-48-hours).
 * RETURN    - Practice Guidance "Independent Return Interview" (~line 606): referrals are
   triaged Red (high risk), Amber (medium risk), Green (low risk).
 * RAG       - Practice Guidance "Child Unknown / Closed Case" (~line 552): the MASH RAG
-  rating; RED -> strategy meeting within 4 hours, AMBER -> multi-agency discussion within
-  24 hours, GREEN -> appropriate support services identified.
+  rating; RED -> strategy meeting, AMBER -> multi-agency discussion, each within the hours
+  of corpus record mash-rag-rating; GREEN -> appropriate support services identified.
 * OVERVIEW  - the same progress report, outstanding recommendation 1: risk management
   "especially for looked after children and persistent runaways".
 
@@ -27,7 +27,9 @@ The rules, in words:
   RED   if significant harm is suspected, CSE or gang affiliation is indicated (the
         exploitation harms LAC names), a licence holder reports suspected CSE, two or
         more red indicators are present, a looked after child has any red indicator, or a
-        looked after child has been missing for more than 48 hours.
+        looked after child has been missing for longer than the Executive Director's
+        deadline.
+Every number of hours here is read from the corpus records that state it (DEADLINES).
   AMBER if exactly one other red indicator is present, the child is looked after, or any
         indicator is "not known" (an unknown cannot be ruled out, so never Green).
   GREEN otherwise: every indicator answered and none present.
@@ -40,6 +42,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from api.schemas import NOT_KNOWN, Referral, RiskIndicators, TriageLevel, TriageOut, TriageReason
+from guidance_corpus.loader import Corpus, load_corpus
 
 SOURCES: Final = {
     "PROGRESS": "Progress report on children missing from home and care, 12 October 2016, "
@@ -66,16 +69,42 @@ EXPLOITATION: Final = ("cse", "gang_affiliation")
 # "Age" is a red indicator but the seed gives no threshold. A primary-school-age child
 # missing is treated as one; the reason says this threshold is ours (SERVICE).
 YOUNG_CHILD_UNDER: Final = 12
-LAC_HOURS_TO_ESCALATION: Final = 48
 
-IF_MASH_AGREES: Final[dict[str, str]] = {
-    "red": "If MASH rates RED, a strategy meeting is held within 4 hours "
-    "(Practice Guidance, 'Child Unknown / Closed Case').",
-    "amber": "If MASH rates AMBER, a multi-agency discussion is held within 24 hours "
-    "(Practice Guidance, 'Child Unknown / Closed Case').",
-    "green": "If MASH rates GREEN, the appropriate support services are identified "
-    "(Practice Guidance, 'Child Unknown / Closed Case').",
-}
+
+@dataclass(frozen=True)
+class TriageDeadlines:
+    """The hours the rules act on and the suggestion quotes."""
+
+    lac_escalation: int  # a looked after child not found by then: Executive Director told
+    red_strategy_meeting: int
+    amber_discussion: int
+
+
+def load_triage_deadlines(corpus: Corpus | None = None) -> TriageDeadlines:
+    """From the corpus records that state them (CorpusError if one has gone)."""
+    corpus = corpus or load_corpus()
+    return TriageDeadlines(
+        lac_escalation=corpus.deadline(
+            "lac-not-found-48-hours", "hours", "child going missing").amount,
+        red_strategy_meeting=corpus.deadline("mash-rag-rating", "hours", "red rating").amount,
+        amber_discussion=corpus.deadline("mash-rag-rating", "hours", "amber rating").amount,
+    )
+
+
+def if_mash_agrees(deadlines: TriageDeadlines) -> dict[str, str]:
+    """What follows each rating, said under every suggestion."""
+    source = "(Practice Guidance, 'Child Unknown / Closed Case')."
+    return {
+        "red": "If MASH rates RED, a strategy meeting is held within "
+        f"{deadlines.red_strategy_meeting} hours {source}",
+        "amber": "If MASH rates AMBER, a multi-agency discussion is held within "
+        f"{deadlines.amber_discussion} hours {source}",
+        "green": f"If MASH rates GREEN, the appropriate support services are identified {source}",
+    }
+
+
+DEADLINES: Final = load_triage_deadlines()
+IF_MASH_AGREES: Final = if_mash_agrees(DEADLINES)
 
 
 @dataclass
@@ -145,11 +174,12 @@ def suggest(referral: Referral, now: dt.datetime | None = None) -> Triage:
         amber.extend(other_reasons)
 
     hours = _hours_missing(referral, now)
-    if looked_after and hours is not None and hours > LAC_HOURS_TO_ESCALATION:
+    if looked_after and hours is not None and hours > DEADLINES.lac_escalation:
         red.append(
             _reason(
+                # The code is part of the API's answer (stored with each referral): stable.
                 "looked_after_missing_48h",
-                "Looked after child missing for more than 48 hours.",
+                f"Looked after child missing for more than {DEADLINES.lac_escalation} hours.",
                 "LAC",
             )
         )

@@ -1,7 +1,8 @@
 """Structured guidance corpus for the Birmingham "Missing from Home or Care" assistant.
 
-Pure Python (stdlib + PyYAML). Import ``load_corpus`` from :mod:`guidance_corpus.loader`
-and ``search`` from :mod:`guidance_corpus.retrieval`.
+Plain Python (PyYAML; bm25s and PyStemmer for search), importable from both runtimes.
+Import ``load_corpus`` from :mod:`guidance_corpus.loader` and ``search`` from
+:mod:`guidance_corpus.retrieval`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Evaluate retrieval on the question set: ``python -m guidance_corpus.evaluate``."""
+"""Evaluate retrieval: ``python -m guidance_corpus.evaluate``.
+
+Two question sets: the records' own held-out questions (`heldout_questions:`, never
+indexed or trained on; record-level top-1 / top-3), and tests/corpus/retrieval_questions.yml.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from guidance_corpus.loader import load_corpus
 from guidance_corpus.retrieval import Retriever, default_retriever, is_confident
 
 DEFAULT_QUESTIONS = (
@@ -63,10 +68,42 @@ def evaluate(retriever: Retriever | None = None, path: Path = DEFAULT_QUESTIONS)
     return EvalResult(len(questions), top1, top3, misses, len(off_topic), confident)
 
 
+def heldout_items() -> list[dict]:
+    """The records' held-out questions in the shape of the question file's items."""
+    return [
+        {"q": question, "expected": [record.id]}
+        for record in load_corpus().records.values()
+        for question in record.heldout_questions
+    ]
+
+
+def evaluate_heldout(retriever: Retriever | None = None) -> EvalResult:
+    retriever = retriever or default_retriever()
+    top1 = top3 = 0
+    misses: list[tuple[str, list[str], list[str]]] = []
+    items = heldout_items()
+    for item in items:
+        got = [h.record_id for h in retriever.search(item["q"], limit=3)]
+        top1 += bool(got) and got[0] in item["expected"]
+        top3 += any(g in item["expected"] for g in got)
+        if not got or got[0] not in item["expected"]:
+            misses.append((item["q"], item["expected"], got))
+    return EvalResult(len(items), top1, top3, misses, 0, [])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    parser.add_argument("--misses", action="store_true", help="list every top-1 miss")
     args = parser.parse_args(argv)
+    heldout = evaluate_heldout()
+    print(
+        f"held-out record questions: {heldout.total}, top-1 {heldout.top1_accuracy:.3f}, "
+        f"top-3 {heldout.top3_accuracy:.3f}"
+    )
+    if args.misses:
+        for question, expected, got in heldout.misses:
+            print(f"  {question!r}: expected {expected[0]}, got {got}")
     result = evaluate(path=args.questions)
     print(f"questions: {result.total}")
     print(f"top-1 accuracy: {result.top1_accuracy:.3f} ({result.top1}/{result.total})")

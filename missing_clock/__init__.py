@@ -9,6 +9,7 @@ from __future__ import annotations
 from .deadlines import DEADLINES, CorpusMismatch, RuleDeadline, load_deadlines
 from .parse import LastSeen, parse_last_seen, readback
 from .rules import LastSeenInFuture, Milestone, assess
+from .sentences import StatedNow, find_last_seen, stated_now
 from .settings import (
     OFFICE_HOURS,
     OfficeHours,
@@ -29,13 +30,16 @@ __all__ = [
     "Milestone",
     "OfficeHours",
     "RuleDeadline",
+    "StatedNow",
     "add_working_days",
     "assess",
+    "find_last_seen",
     "is_office_hours",
     "load_deadlines",
     "office_hours_note",
     "parse_last_seen",
     "parse_office_hours",
     "readback",
+    "stated_now",
     "working_days_deadline",
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from guidance_corpus.loader import Corpus, load_corpus
+from guidance_corpus.loader import Corpus, CorpusError, load_corpus
 
 
 class CorpusMismatch(RuntimeError):
@@ -69,25 +69,16 @@ def load_deadlines(corpus: Corpus | None = None) -> dict[str, RuleDeadline]:
     corpus = corpus or load_corpus()
     found: dict[str, RuleDeadline] = {}
     for name, (record_id, unit, amount, start) in EXPECTED.items():
-        record = corpus.records.get(record_id)
-        if record is None:
-            raise CorpusMismatch(f"rule {name}: corpus record {record_id!r} is missing")
-        matches = [
-            f.deadline
-            for f in record.key_facts
-            if f.deadline is not None and f.deadline.unit == unit and f.deadline.start == start
-        ]
-        if len(matches) != 1:
+        try:
+            deadline = corpus.deadline(record_id, unit, start)
+        except CorpusError as error:
+            raise CorpusMismatch(f"rule {name}: {error}") from error
+        if deadline.amount != amount:
             raise CorpusMismatch(
-                f"rule {name}: record {record_id!r} has {len(matches)} deadlines in {unit} "
-                f"from {start!r} (expected exactly 1)"
-            )
-        if matches[0].amount != amount:
-            raise CorpusMismatch(
-                f"rule {name}: record {record_id!r} says {matches[0].amount} {unit}, "
+                f"rule {name}: record {record_id!r} says {deadline.amount} {unit}, "
                 f"the rules were written for {amount}; review missing_clock/rules.py"
             )
-        found[name] = RuleDeadline(record_id, unit, matches[0].amount, start)
+        found[name] = RuleDeadline(record_id, unit, deadline.amount, start)
     return found
 
 

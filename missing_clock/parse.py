@@ -25,7 +25,11 @@ class LastSeen:
 
 
 # Default hours for vague parts of the day; chosen for the assistant, not from the guidance.
-PART_OF_DAY_HOURS: dict[str, int] = {"morning": 9, "afternoon": 15, "evening": 19, "night": 22}
+PART_OF_DAY_HOURS: dict[str, int] = {"morning": 9, "afternoon": 15, "evening": 19, "night": 22,
+                                     "lunchtime": 12, "teatime": 17, "bedtime": 21}
+# How a bare hour is read in each of the named times of day ("teatime about 5" is 17:00).
+PART_READ_AS: dict[str, str] = {"lunchtime": "afternoon", "teatime": "evening",
+                                "bedtime": "night"}
 
 _NUMBER_WORDS: dict[str, float] = {
     "a": 1,
@@ -128,7 +132,7 @@ _DAYREF_RE = re.compile(
     r"\b(?P<ref>the day before yesterday|day before yesterday|yesterday|today|tonight|"
     r"last night|this morning|this afternoon|this evening)\b"
 )
-_PART_RE = re.compile(r"\b(?P<part>morning|afternoon|evening|night)\b")
+_PART_RE = re.compile(r"\b(?P<part>morning|afternoon|evening|night|lunchtime|teatime|bedtime)\b")
 _CLOCK_RE = re.compile(
     r"\b(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)(?=\W|$)"  # 6pm
     r"|\b(?P<h24>\d{1,2})[:.](?P<m24>\d{2})\b"  # 18:00
@@ -189,6 +193,7 @@ def _normalise(text: str) -> str:
     cleaned = text.lower().replace("’", "'").replace("—", " ").replace("–", " ")
     cleaned = re.sub(r"[?!,;]", " ", cleaned)
     cleaned = re.sub(r"\.(?=\s|$)", " ", cleaned)  # full stops, not "6.30" or "p.m"
+    cleaned = re.sub(r"\b(?:tea|lunch|bed) time\b", lambda m: m.group(0).replace(" ", ""), cleaned)
     cleaned = re.sub(r"^(?:since|from|last seen|they left|he left|she left)\b", " ", cleaned)
     return re.sub(r"\s+", " ", cleaned).strip()
 
@@ -292,7 +297,7 @@ def _combine(
         day += timedelta(days=1)  # "last night at 2am" is the small hours after that evening
     elif not clock.explicit:
         if part is not None:
-            hour, day = _hour_for_part(hour, part, day)
+            hour, day = _hour_for_part(hour, PART_READ_AS.get(part, part), day)
         elif not day_given:
             return _most_recent_bare_hour(hour, clock.minute, now), True
         else:

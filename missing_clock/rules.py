@@ -32,7 +32,6 @@ from .deadlines import DEADLINES, SOURCES
 from .timeutil import LONDON, UTC, format_day, format_deadline, format_local, require_aware
 from .workdays import bank_holidays_between, working_days_deadline
 
-STATUSES = frozenset({"done", "due", "overdue", "upcoming"})
 MASH_RATINGS = frozenset({"red", "amber", "green"})
 
 

@@ -21,13 +21,13 @@ import hmac
 import logging
 import os
 import sys
-from collections.abc import Callable
 
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from rasa_addons import log_privacy
+from rasa_addons.serving import mark_when_serving
 from rasa_addons.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -69,17 +69,6 @@ def create_app(settings: Settings, actions_package: str = "actions") -> Sanic:
 
     app.error_handler.add(Exception, on_error)
     return app
-
-
-def mark_when_serving(app: Sanic) -> Callable[[], bool]:
-    """A check that says whether `app` ever started serving (bound its port)."""
-    state = {"serving": False}
-
-    async def serving(_app: Sanic, _loop: object) -> None:
-        state["serving"] = True
-
-    app.register_listener(serving, "after_server_start")
-    return lambda: state["serving"]
 
 
 def main(argv: list[str] | None = None) -> int:

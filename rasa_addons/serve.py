@@ -9,6 +9,11 @@
   bot/credentials-open.yml, whose REST channel also needs the token.
 - Every log record is sanitised (log_privacy.py), files are created owner-only
   (umask 077), and the cached check of action-server replies is installed.
+- Workers: RASA_WORKERS becomes Rasa's SANIC_WORKERS (one place to set it). Rasa's own
+  check lets any lock store but its in-memory one run several workers, and ours
+  (rasa_addons/lock_store.py) is one class whatever its URL, so this refuses more than
+  one worker unless LOCK_STORE_URL is shared (Redis): two workers with a lock each would
+  interleave one conversation's turns.
 - Sanic returns normally when it cannot bind its port; this exits 1 then, so the
   supervisor sees a failure rather than a clean stop.
 
@@ -19,7 +24,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 
 from rasa_addons.settings import ROOT, get_settings
 
@@ -35,6 +39,15 @@ def main() -> None:
             # The token, the address, the channels and the log level are this launcher's
             # to choose (DEBUG logs whole trackers).
             sys.exit(f"{arg.split('=')[0]} is set by the launcher, not on the command line.")
+    if settings.rasa_workers > 1 and not settings.shared_lock_store:
+        sys.exit(f"RASA_WORKERS={settings.rasa_workers} needs a lock store the workers share: "
+                 "set LOCK_STORE_URL=redis://... (make run starts Redis itself).")
+    if settings.internal_open and not settings.shared_lock_store:
+        print("serve: INTERNAL_HOST is open but LOCK_STORE_URL is memory://: run no second "
+              "replica of this Rasa, or set LOCK_STORE_URL=redis://...", file=sys.stderr)
+    # bot/endpoints.yml names both; Rasa refuses an endpoints file with an unset variable.
+    os.environ["LOCK_STORE_URL"] = settings.lock_store_url
+    os.environ["SANIC_WORKERS"] = str(settings.rasa_workers)
     os.umask(0o077)
     # Rasa's DEBUG level logs whole trackers; the sanitiser would catch them, but the
     # noise is not worth it: INFO at most.
@@ -47,9 +60,10 @@ def main() -> None:
     from sanic import Sanic
 
     from rasa_addons import action_result_validation
+    from rasa_addons.serving import mark_every_app_when_serving
 
     action_result_validation.install()
-    serving = watch_serving(Sanic)
+    serving = mark_every_app_when_serving(Sanic)
     credentials = "credentials-open.yml" if settings.internal_open else "credentials.yml"
     sys.argv = [
         "rasa", "run", *sys.argv[1:], "--enable-api", "--auth-token", settings.rasa_token,
@@ -59,22 +73,6 @@ def main() -> None:
     rasa_main()
     if not serving():
         sys.exit("Rasa did not start serving (see the log above: was the port taken?)")
-
-
-def watch_serving(sanic_class: type) -> Callable[[], bool]:
-    """Make every Sanic app record that it started serving; returns the check."""
-    state = {"serving": False}
-    original_run = sanic_class.run
-
-    async def serving(_app: object, _loop: object) -> None:
-        state["serving"] = True
-
-    def run(app: object, *args: object, **kwargs: object) -> object:
-        app.register_listener(serving, "after_server_start")  # type: ignore[attr-defined]
-        return original_run(app, *args, **kwargs)
-
-    sanic_class.run = run  # type: ignore[attr-defined]
-    return lambda: state["serving"]
 
 
 if __name__ == "__main__":

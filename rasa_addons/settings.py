@@ -20,6 +20,28 @@ ROOT = Path(__file__).resolve().parents[1]
 VAR = ROOT / "var"
 
 LOOPBACK = "127.0.0.1"
+# Resident memory of one Rasa worker with our model loaded (measured: about 1.5 GB).
+RASA_WORKER_BYTES = 1_600_000_000
+SHARED_LOCK_STORE_SCHEMES = ("redis", "rediss")
+
+
+def is_shared_lock_store(url: str) -> bool:
+    """Whether the lock store at `url` is shared between processes (Redis), so that
+    more than one Rasa process may serve the same conversations."""
+    return url.split("://", 1)[0].lower() in SHARED_LOCK_STORE_SCHEMES
+
+
+def machine_rasa_workers(cpus: int | None = None, memory_bytes: int | None = None) -> int:
+    """The number of Rasa workers this machine is sized for: one per core, because a
+    worker is one event loop whose model inference keeps one core busy (the profile in
+    issue 13: Rasa at 100% of one core while the second idled), and more workers than
+    cores add memory but no throughput; and no more than fit in half the memory, because
+    every worker loads its own copy of the model and the rest of the stack needs room."""
+    if cpus is None:
+        cpus = len(os.sched_getaffinity(0))
+    if memory_bytes is None:
+        memory_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return max(1, min(cpus, memory_bytes // 2 // RASA_WORKER_BYTES))
 
 
 def is_loopback(host: str) -> bool:
@@ -29,6 +51,15 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{name}={raw!r} is not a whole number of at least 1")
+    return int(raw)
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:
@@ -56,6 +87,12 @@ class Settings:
     # Token for Rasa's HTTP API; with INTERNAL_HOST open, it also guards the chat channel.
     rasa_token: str = ""
     tracker_db_url: str = f"sqlite:///{VAR / 'tracker.db'}"
+    # Where Rasa keeps its per-conversation ticket locks (rasa_addons/lock_store.py):
+    # memory:// for one Rasa process, redis://... when several serve the same people.
+    lock_store_url: str = "memory://"
+    # Rasa (Sanic) worker processes of one `rasa run`; more than one needs a shared lock
+    # store. Default: sized to the machine with a shared lock store, else 1.
+    rasa_workers: int = 1
     conversation_retention_days: float = 30.0
     # Where the action server sends referrals; empty outside the running stack.
     referral_api_url: str = ""
@@ -71,10 +108,15 @@ class Settings:
     def internal_open(self) -> bool:
         return not is_loopback(self.internal_host)
 
+    @property
+    def shared_lock_store(self) -> bool:
+        return is_shared_lock_store(self.lock_store_url)
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         defaults = cls()
+        lock_store_url = env.get("LOCK_STORE_URL", "").strip() or defaults.lock_store_url
         return cls(
             internal_host=env.get("INTERNAL_HOST", "").strip() or defaults.internal_host,
             action_server_token=env.get("ACTION_SERVER_TOKEN", ""),
@@ -83,6 +125,11 @@ class Settings:
             ),
             rasa_token=env.get("RASA_TOKEN", ""),
             tracker_db_url=env.get("TRACKER_DB_URL", "").strip() or defaults.tracker_db_url,
+            lock_store_url=lock_store_url,
+            rasa_workers=_count(
+                env, "RASA_WORKERS",
+                machine_rasa_workers() if is_shared_lock_store(lock_store_url) else 1,
+            ),
             conversation_retention_days=_number(
                 env, "CONVERSATION_RETENTION_DAYS", defaults.conversation_retention_days
             ),

@@ -74,6 +74,13 @@ def ensure_model() -> Path:
     MODELS.mkdir(exist_ok=True)
     with open(MODELS / ".train.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        # The guidance examples come from the corpus records; they are part of the
+        # fingerprinted inputs, so a changed question retrains the model. Generated in
+        # the Rasa runtime, whose spaCy pipeline screens out crisis-worded questions,
+        # whichever runtime asked for the model.
+        subprocess.run(
+            [str(RASA_PYTHON), "-m", "tools.guidance_nlu"], cwd=ROOT, check=True, env=rasa_env(),
+        )
         return _train_if_missing()
 
 

@@ -3,9 +3,11 @@
 Usage: .venv-rasa/bin/python -m tools.nlu_eval [--model PATH]
 
 Runs `rasa test nlu` on tests/nlu/heldout.yml (never used in training) and reads the
-intent and response-selection reports. Macro-F1 is taken over the intents the file
-contains, so a label only ever predicted (nlu_fallback) counts against the intents it
-was wrongly given to, not as an extra zero.
+intent report. Which record answers a guidance question is measured separately, on the
+records' own held-out questions, by tools/record_eval.py.
+
+Macro-F1 is taken over the intents the file contains, so a label only ever predicted
+(nlu_fallback) counts against the intents it was wrongly given to, not as an extra zero.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def read_report(path: Path) -> Report:
     })
 
 
-def evaluate(model: Path, out: Path) -> tuple[Report, Report]:
+def evaluate(model: Path, out: Path) -> Report:
     result = subprocess.run(
         [str(RASA_BIN), "test", "nlu", "--model", str(model), "--nlu", str(HELDOUT),
          "--out", str(out), "--no-plot"],
@@ -54,8 +56,7 @@ def evaluate(model: Path, out: Path) -> tuple[Report, Report]:
     )
     if result.returncode != 0:
         raise RuntimeError(result.stdout[-3000:] + result.stderr[-3000:])
-    return (read_report(out / "intent_report.json"),
-            read_report(out / "response_selection_report.json"))
+    return read_report(out / "intent_report.json")
 
 
 def print_report(name: str, report: Report) -> None:
@@ -71,9 +72,8 @@ def main() -> int:
     parser.add_argument("--model", type=Path)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        intents, families = evaluate(args.model or ensure_model(), Path(tmp))
+        intents = evaluate(args.model or ensure_model(), Path(tmp))
     print_report("intents", intents)
-    print_report("guidance families (ResponseSelector)", families)
     return 0
 
 

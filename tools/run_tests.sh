@@ -9,6 +9,8 @@ mkdir -p test-artifacts
 
 echo "== lint (ruff)"
 .venv-api/bin/ruff check . || exit 1
+echo "== type check (mypy)"
+bash tools/typecheck.sh || exit 1
 
 echo "== browser test tools (system chromium, axe-core from npm)"
 command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium) || exit 1

@@ -10,6 +10,13 @@ it; only a service that keeps failing (RESTART_LIMIT times within RESTART_WINDOW
 seconds) makes the supervisor stop everything and exit non-zero. While Rasa or the
 action server is down, the API still serves the page and gives the safe reply.
 
+Workers: with more than one Rasa worker (RASA_WORKERS, sized to the machine by default)
+the workers must share their per-conversation locks, so the supervisor also runs
+Debian's redis-server (installed first if missing and we are root): on 127.0.0.1 only,
+with a generated password (kept in var/redis_password) that it hands to Redis on
+standard input, so it is neither on a command line nor in a config file, no persistence
+(locks live for a minute) and no other listener. Rasa gets it as LOCK_STORE_URL.
+
 Privacy: everything runs with umask 077, `var/` is 0700 and the databases and logs in
 it 0600; retention (conversations, the outbox, referrals, audit) runs at start-up and
 then every RETENTION_INTERVAL_SECONDS while the stack runs.
@@ -67,10 +74,12 @@ class Ports:
     actions: int = 5055
     rasa: int = 5005
     api: int = 8000
+    # Only used when Redis runs (more than one Rasa worker); 0: a free port at start.
+    redis: int = 0
 
     @classmethod
     def free(cls) -> Ports:
-        return cls(actions=free_port(), rasa=free_port(), api=free_port())
+        return cls(actions=free_port(), rasa=free_port(), api=free_port(), redis=free_port())
 
 
 def _token(length: int = 32) -> str:
@@ -91,9 +100,20 @@ class StackConfig:
     conversation_secret: str = ""
     tracker_db_url: str = ""
     database_url: str = ""
+    # Rasa worker processes; more than one also starts Redis for their locks.
+    rasa_workers: int = 1
+    # Run Redis as the lock store even with one worker (replicas sharing it).
+    redis: bool = False
+    redis_password: str = ""
     extra_env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if self.rasa_workers < 1:
+            raise ValueError("rasa_workers must be at least 1")
+        self.redis = self.redis or self.rasa_workers > 1
+        if self.redis and not self.ports.redis:
+            self.ports.redis = free_port()
+        self.redis_password = self.redis_password or _token()
         self.rasa_token = self.rasa_token or _token(24)
         self.service_api_key = self.service_api_key or _token()
         self.action_server_token = self.action_server_token or _token()
@@ -113,6 +133,41 @@ class StackConfig:
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.api}"
 
+    @property
+    def lock_store_url(self) -> str:
+        if not self.redis:
+            return "memory://"
+        return f"redis://:{self.redis_password}@127.0.0.1:{self.ports.redis}/1"
+
+
+def redis_config(port: int, password: str) -> str:
+    """redis-server's whole configuration, given on standard input (`redis-server -`)."""
+    return "\n".join([
+        "bind 127.0.0.1",  # loopback only, whatever INTERNAL_HOST says
+        "protected-mode yes",
+        f"port {port}",
+        f"requirepass {password}",
+        # Locks last a minute: nothing is worth writing to disk.
+        'save ""',
+        "appendonly no",
+        "daemonize no",
+        "supervised no",
+        "loglevel warning",
+        "",
+    ])
+
+
+def redis_answers(port: int, password: str) -> bool:
+    import redis  # both environments have it (Rasa's lock store, the API's rate limits)
+
+    client = redis.Redis(host="127.0.0.1", port=port, password=password, socket_timeout=2)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
 
 @dataclass
 class Service:
@@ -123,11 +178,59 @@ class Service:
     port: int
     process: subprocess.Popen | None = None
     failures: list[float] = field(default_factory=list)
+    # A readiness check for a service that does not speak HTTP (instead of ready_url).
+    ready_check: Callable[[], bool] | None = None
+    # Written to the service's standard input at each start (a config with a secret).
+    stdin_text: str | None = None
+
+    def ready(self) -> bool:
+        return self.ready_check() if self.ready_check else _answers(self.ready_url)
+
+
+def redis_service(config: StackConfig) -> Service:
+    from tools import debian
+
+    return Service(
+        "redis", [str(debian.redis_server()), "-"], {"PATH": os.environ.get("PATH", "")},
+        f"redis://127.0.0.1:{config.ports.redis}", config.ports.redis,
+        ready_check=lambda: redis_answers(config.ports.redis, config.redis_password),
+        stdin_text=redis_config(config.ports.redis, config.redis_password),
+    )
+
+
+def _base_env(config: StackConfig) -> dict[str, str]:
+    return {**rasa_env(), "PYTHONUNBUFFERED": "1", **config.extra_env}
+
+
+def rasa_service(config: StackConfig, name: str = "rasa", port: int = 0,
+                 workers: int = 0) -> Service:
+    """Rasa on `port` (the stack's own by default): another one on another port with
+    the same config is a replica, sharing the tracker store and the lock store."""
+    port = port or config.ports.rasa
+    return Service(
+        name,
+        # The launcher passes RASA_TOKEN to `rasa run --enable-api --auth-token`
+        # inside the process, so the token never shows in `ps`.
+        [str(RASA_PYTHON), "-m", "rasa_addons.serve", "--model", str(config.model),
+         "--port", str(port), "--endpoints", "bot/endpoints.yml"],
+        {
+            **_base_env(config),
+            "RASA_TOKEN": config.rasa_token,
+            "ACTION_ENDPOINT_URL": f"{config.actions_url}/webhook",
+            "ACTION_SERVER_TOKEN": config.action_server_token,
+            "TRACKER_DB_URL": config.tracker_db_url,
+            "LOCK_STORE_URL": config.lock_store_url,
+            "RASA_WORKERS": str(workers or config.rasa_workers),
+        },
+        f"http://127.0.0.1:{port}/",
+        port,
+    )
 
 
 def services(config: StackConfig) -> list[Service]:
-    base = {**rasa_env(), "PYTHONUNBUFFERED": "1", **config.extra_env}
+    base = _base_env(config)
     return [
+        *([redis_service(config)] if config.redis else []),
         Service(
             "actions",
             [str(RASA_PYTHON), "-m", "rasa_addons.action_server",
@@ -138,22 +241,7 @@ def services(config: StackConfig) -> list[Service]:
             f"{config.actions_url}/health",
             config.ports.actions,
         ),
-        Service(
-            "rasa",
-            # The launcher passes RASA_TOKEN to `rasa run --enable-api --auth-token`
-            # inside the process, so the token never shows in `ps`.
-            [str(RASA_PYTHON), "-m", "rasa_addons.serve", "--model", str(config.model),
-             "--port", str(config.ports.rasa), "--endpoints", "bot/endpoints.yml"],
-            {
-                **base,
-                "RASA_TOKEN": config.rasa_token,
-                "ACTION_ENDPOINT_URL": f"{config.actions_url}/webhook",
-                "ACTION_SERVER_TOKEN": config.action_server_token,
-                "TRACKER_DB_URL": config.tracker_db_url,
-            },
-            f"{config.rasa_url}/",
-            config.ports.rasa,
-        ),
+        rasa_service(config),
         Service(
             "api",
             [str(API_PYTHON), "-m", "uvicorn", "api.main:app",
@@ -213,10 +301,14 @@ class Stack:
     def start_service(self, service: Service) -> None:
         process = subprocess.Popen(
             service.argv, cwd=ROOT, env=service.env, text=True, bufsize=1,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            stdin=subprocess.DEVNULL if service.stdin_text is None else subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
         )
         service.process = process
+        if service.stdin_text is not None and process.stdin is not None:
+            with contextlib.suppress(BrokenPipeError):
+                process.stdin.write(service.stdin_text)
+                process.stdin.close()
         write, prefix = self._writer(service)
         thread = threading.Thread(target=_pump, args=(process.stdout, write, prefix), daemon=True)
         thread.start()
@@ -226,8 +318,10 @@ class Stack:
         if self.log_dir:
             if service.name not in self._logs:
                 self.log_dir.mkdir(parents=True, exist_ok=True)
+                # Line-buffered: a log read while the service runs (a test, a person
+                # tailing it) must already hold every line the service has printed.
                 self._logs[service.name] = open(  # noqa: SIM115 - closed in stop()
-                    self.log_dir / f"{service.name}.log", "a", encoding="utf-8"
+                    self.log_dir / f"{service.name}.log", "a", encoding="utf-8", buffering=1
                 )
             return self._logs[service.name].write, ""
         width = max(len(s.name) for s in self.services)
@@ -250,7 +344,7 @@ class Stack:
                 if self.dead():
                     names = ", ".join(s.name for s in self.dead())
                     raise StartupError(f"service stopped during start-up: {names}")
-                if _answers(service.ready_url):
+                if service.ready():
                     if not self.owns_port(service):
                         raise StartupError(f"port {service.port} is held by another process")
                     break
@@ -316,20 +410,29 @@ def _answers(url: str) -> bool:
 
 
 def start_stack(
-    make_config: Callable[[], StackConfig], log_dir: Path | None = None, attempts: int = 3
+    make_config: Callable[[], StackConfig], log_dir: Path | None = None, attempts: int = 3,
+    more_services: Callable[[StackConfig], list[Service]] | None = None,
+    ready_timeout: float = 240.0,
 ) -> Stack:
     """Start a stack and wait until it is ready, on new ports if a start fails (a port
-    taken between choosing and binding it, which no check beforehand can rule out)."""
+    taken between choosing and binding it, which no check beforehand can rule out).
+    `more_services` adds services (replicas, a balancer) started and stopped with it,
+    and ready after the stack's own."""
     for attempt in range(1, attempts + 1):
         stack = Stack(make_config(), log_dir=log_dir)
+        if more_services is not None:
+            stack.services.extend(more_services(stack.config))
         stack.start()
         try:
-            stack.wait_ready()
+            stack.wait_ready(timeout=ready_timeout)
             return stack
         except (StartupError, TimeoutError):
             stack.stop()
             if attempt == attempts:
                 raise
+        except BaseException:  # Ctrl-C, a test timeout: leave no service running
+            stack.stop()
+            raise
     raise AssertionError("unreachable")
 
 
@@ -430,16 +533,22 @@ def apply_retention(config: StackConfig) -> None:
 
 
 def main() -> int:
+    from rasa_addons.settings import Settings, machine_rasa_workers
     from tools.model import ensure_model
 
     env = os.environ
     os.umask(0o077)
+    # Unset, the machine's size decides: `make run` starts Redis whenever it is sized
+    # for more than one worker (Settings alone defaults to 1 without a shared lock store).
+    rasa_workers = (Settings.from_env(env).rasa_workers if env.get("RASA_WORKERS", "").strip()
+                    else machine_rasa_workers())
     config = StackConfig(
         model=ensure_model(),
         ports=Ports(
             actions=int(env.get("ACTIONS_PORT", 5055)),
             rasa=int(env.get("RASA_PORT", 5005)),
             api=int(env.get("API_PORT", 8000)),
+            redis=int(env.get("REDIS_PORT", 0)),
         ),
         rasa_token=env.get("RASA_TOKEN", ""),
         service_api_key=env.get("SERVICE_API_KEY", ""),
@@ -448,7 +557,20 @@ def main() -> int:
                              or kept_secret("conversation_secret")),
         tracker_db_url=env.get("TRACKER_DB_URL", ""),
         database_url=env.get("DATABASE_URL", ""),
+        rasa_workers=rasa_workers,
+        redis_password=kept_secret("redis_password") if rasa_workers > 1 else "",
     )
+    if config.redis:
+        from tools import debian
+
+        try:
+            debian.redis_server()  # installed now (as root) rather than mid-start
+        except debian.MissingProgram as missing:
+            print(f"[stack] {missing}; or run one Rasa worker: RASA_WORKERS=1 make run",
+                  file=sys.stderr, flush=True)
+            return 1
+        print(f"[stack] {rasa_workers} Rasa workers, their locks in Redis on "
+              f"127.0.0.1:{config.ports.redis}", flush=True)
     private_var()
     apply_retention(config)
     return run_foreground(config, restart_limit=int(env.get("STACK_RESTART_LIMIT",

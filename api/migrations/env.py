@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy.engine import Connection
 
 from api.db import get_engine
 
 connection = context.config.attributes.get("connection")
 
 
-def run(connection) -> None:
+def run(connection: Connection) -> None:
     context.configure(connection=connection, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from api import conversations, ratelimit
 from api.core.config import get_settings
 from api.deps import DbSession
-from api.safe_reply import rate_limited_messages, unavailable_messages
+from api.safe_reply import rate_limited_messages, silent_turn_messages, unavailable_messages
 
 router = APIRouter(tags=["chat"])
 log = logging.getLogger(__name__)
@@ -71,8 +71,10 @@ async def _ask_rasa(sender: str, text: str) -> list[dict[str, Any]] | None:
         # The message text is personal: log only what failed.
         log.warning("chat: Rasa did not answer (%s)", type(error).__name__)
         return None
-    if not isinstance(messages, list) or not messages:
+    if not isinstance(messages, list):
         return None
+    # An empty list is an answer (nothing to say to that turn), not a failure: the route
+    # gives the person a calm reply rather than "not working".
     # Rasa's recipient id is a digest of the conversation id: the page has no use for it.
     return [{k: v for k, v in m.items() if k != "recipient_id"} for m in messages
             if isinstance(m, dict)]
@@ -103,4 +105,6 @@ async def chat(body: ChatIn, request: Request, session: DbSession) -> Any:
         conversations.close(session, conversation)
         conversation, new = conversations.issue(), True
         messages = [m for m in messages if not _closes(m)]
+    if not messages:
+        messages = silent_turn_messages()
     return ChatOut(conversation_id=conversation.id, messages=messages, new_conversation=new)

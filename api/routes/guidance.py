@@ -6,17 +6,14 @@ guidance"). Nothing here is personal: no query is logged or stored.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
 
-from guidance_corpus.loader import Contact, Corpus, load_corpus
+from guidance_corpus.loader import Audience, Contact, Corpus, load_corpus
 from guidance_corpus.retrieval import is_confident, search
 
 router = APIRouter(prefix="/guidance", tags=["guidance"])
 
-Audience = Literal["carer", "young_person", "licence_holder", "professional"]
 
 # A search query is a question, not a document: anything longer is cut, not refused.
 MAX_QUERY_CHARS = 500

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 import httpx
 from fastapi import APIRouter
@@ -32,7 +33,7 @@ async def _database_up() -> bool:
     return True
 
 
-async def _check(probe) -> str:
+async def _check(probe: Callable[[], Awaitable[bool]]) -> str:
     try:
         return "ok" if await probe() else "down"
     except Exception:

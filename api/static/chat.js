@@ -14,8 +14,10 @@
   var NEUTRAL_SITE = "https://www.bbc.co.uk/weather";
   var CONVERSATION_KEY = "chat-conversation";
   var MAX_QUERY_CHARS = 500;
+  // The emergency number as the page shows it (the API fills it in from the corpus).
+  var EMERGENCY = document.querySelector(".emergency-link").textContent;
   var NOT_WORKING =
-    "Sorry, the chat is not working right now. If anyone is in danger, phone 999.";
+    "Sorry, the chat is not working right now. If anyone is in danger, phone " + EMERGENCY + ".";
 
   // Emails and web addresses first, so the digits in "116000@runawayhelpline.org.uk"
   // are not taken for a phone number; then Shout's text number; then phone numbers:

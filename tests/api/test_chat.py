@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from guidance_corpus.loader import load_corpus
+
 
 def test_chat_gives_the_safe_answer_when_rasa_is_down(client: TestClient) -> None:
     response = client.post("/chat", json={"message": "my son is missing"})
@@ -39,6 +41,16 @@ def test_a_flood_of_chat_messages_gets_429_with_the_emergency_numbers(
     assert limited[0].headers["retry-after"] == "60"
     assert "999" in limited[0].json()["messages"][0]["text"]
     assert limited[0].json()["conversation_id"] == conversation
+
+
+def test_the_page_gives_the_emergency_number_from_the_corpus(client: TestClient) -> None:
+    number = load_corpus().contacts["police_emergency"].phone
+    for path in ("/", "/static/index.html"):
+        response = client.get(path)
+        assert response.headers["cache-control"] == "no-store", path
+        assert "default-src 'self'" in response.headers["content-security-policy"], path
+        assert f'<a href="tel:{number}" class="emergency-link">{number}</a>' in response.text
+        assert "{{" not in response.text, path
 
 
 def test_page_loads_nothing_from_other_sites(client: TestClient) -> None:

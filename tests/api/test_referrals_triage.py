@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 from typing import Any
 
 from api.schemas import Referral
-from api.triage import suggest
+from api.triage import DEADLINES, IF_MASH_AGREES, if_mash_agrees, load_triage_deadlines, suggest
+from guidance_corpus.loader import CORPUS_DIR, load_corpus_uncached
 from tests.api.postgres import low_risk, missing_child
 
 NOW = dt.datetime(2026, 1, 11, 12, 0, tzinfo=dt.UTC)
@@ -52,7 +55,8 @@ def test_looked_after_raises_the_level() -> None:
     assert _triage(payload)[0] == "red"
 
 
-def test_looked_after_child_missing_more_than_48_hours_is_red() -> None:
+def test_looked_after_child_missing_longer_than_the_escalation_deadline_is_red() -> None:
+    assert DEADLINES.lac_escalation == 48  # what the corpus says today
     payload = low_risk()
     payload["child"]["looked_after"] = True
     payload["episode"]["missing_since"] = (NOW - dt.timedelta(hours=49)).isoformat()
@@ -60,6 +64,28 @@ def test_looked_after_child_missing_more_than_48_hours_is_red() -> None:
     assert level == "red" and "looked_after_missing_48h" in codes
     payload["episode"]["missing_since"] = (NOW - dt.timedelta(hours=47)).isoformat()
     assert _triage(payload)[0] == "amber"
+
+
+def test_the_hours_come_from_the_corpus(tmp_path: Path) -> None:
+    assert "within 4 hours" in IF_MASH_AGREES["red"]
+    assert "within 24 hours" in IF_MASH_AGREES["amber"]
+    root = tmp_path / "corpus"
+    shutil.copytree(CORPUS_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    record = root / "records" / "mash-rag-rating.yml"
+    text = record.read_text(encoding="utf-8")
+    for old, new in (("{hours: 4, from: red rating}", "{hours: 6, from: red rating}"),
+                     ("{hours: 24, from: amber rating}", "{hours: 36, from: amber rating}")):
+        assert old in text
+        text = text.replace(old, new)
+    record.write_text(text, encoding="utf-8")
+    lac = root / "records" / "lac-not-found-48-hours.yml"
+    lac.write_text(lac.read_text(encoding="utf-8").replace("{hours: 48,", "{hours: 12,"),
+                   encoding="utf-8")
+    deadlines = load_triage_deadlines(load_corpus_uncached(root))
+    assert (deadlines.lac_escalation, deadlines.red_strategy_meeting,
+            deadlines.amber_discussion) == (12, 6, 36)
+    said = if_mash_agrees(deadlines)
+    assert "within 6 hours" in said["red"] and "within 36 hours" in said["amber"]
 
 
 def test_not_known_is_never_green() -> None:

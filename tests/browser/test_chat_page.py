@@ -42,7 +42,8 @@ def test_young_person_asking_for_help_tonight_gets_the_runaway_helpline_link(pag
     answer = page.locator(".msg--bot").last
     screenshot(page, "02-young-person-help-tonight")
     assert "116 000" in reply, f"the assistant did not give the Runaway Helpline: {reply!r}"
-    expect(answer.locator('a[href="tel:116000"]')).to_have_text("116 000")
+    # The answer gives the number in its text and again in its contacts list.
+    expect(answer.locator('a[href="tel:116000"]').first).to_have_text("116 000")
     expect(answer.locator('a[href="tel:999"]').first).to_be_visible()
 
 
@@ -76,7 +77,8 @@ def test_a_guidance_answer_opens_the_full_record_in_place(page: Page) -> None:
     choose(page, "carer")
     reply = say(page, "what is a return interview")
     answer = page.locator(".msg--bot").last
-    expect(answer.locator(".citation")).to_contain_text("From: ")
+    # The answer cites its record (and a closely related record, when it names one).
+    expect(answer.locator(".citation").first).to_contain_text("From: ")
     assert "From: " in reply
     # The assistant's "Read the full guidance" button becomes a disclosure, not a message.
     sent = page.locator(".msg--user").count()

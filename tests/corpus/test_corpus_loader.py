@@ -29,6 +29,8 @@ GOOD_RECORD = {
     "contacts": ["mash"],
     "keywords": ["RHI"],
     "related": [],
+    "questions": [f"sample question {i} about the sample record" for i in range(8)],
+    "heldout_questions": ["a held-out sample question"],
 }
 
 
@@ -111,6 +113,19 @@ def test_good_sample_record_loads(corpus_copy: Path) -> None:
         ),
         ({"key_facts": [{"txt": "x"}]}, "key_facts[0].txt", "unknown field"),
         ({"keywords": "RHI"}, "keywords", "expected a list"),
+        ({"questions": ["only one question"]}, "questions", "at least 8"),
+        ({"heldout_questions": None}, "heldout_questions", "missing"),
+        (
+            {"questions": ["same question"] * 8},
+            "questions[1]",
+            "duplicate question",
+        ),
+        # A held-out question that is also trained on would measure nothing.
+        (
+            {"heldout_questions": ["sample question 3 about the sample record"]},
+            "heldout_questions[0]",
+            "already in sample-record",
+        ),
     ],
 )
 def test_malformed_record_rejected(
@@ -163,3 +178,14 @@ def test_duplicate_record_id_rejected(corpus_copy: Path) -> None:
     with pytest.raises(CorpusError) as excinfo:
         load_corpus_uncached(corpus_copy)
     assert "sample-record-copy.yml" in str(excinfo.value)
+
+
+def test_a_question_names_one_record_only(corpus_copy: Path) -> None:
+    _write(corpus_copy, GOOD_RECORD)
+    other = {**GOOD_RECORD, "id": "sample-two", "heldout_questions": ["another held-out one"]}
+    path = _write(corpus_copy, other)
+    with pytest.raises(CorpusError) as excinfo:
+        load_corpus_uncached(corpus_copy)
+    assert path.name in str(excinfo.value)
+    assert "'questions[0]'" in str(excinfo.value)
+    assert "already in sample-record" in str(excinfo.value)

@@ -120,3 +120,15 @@ def test_retriever_over_explicit_corpus() -> None:
     retriever = Retriever(load_corpus())
     assert retriever.search("MASH phone number", limit=1)
     assert default_retriever() is default_retriever()
+
+
+def test_heldout_record_questions_bm25_alone() -> None:
+    # BM25 alone, on the records' held-out questions (never indexed). The answer itself
+    # is chosen by fusing this with the trained ResponseSelector, held to a higher bar
+    # in tests/rasa_runtime/test_record_choice.py; this guards the lexical half.
+    from guidance_corpus.evaluate import evaluate_heldout
+
+    result = evaluate_heldout()
+    assert result.total >= 2 * len(load_corpus().records)
+    assert result.top1_accuracy >= 0.65, result.top1_accuracy
+    assert result.top3_accuracy >= 0.84, result.top3_accuracy

@@ -37,3 +37,21 @@ def test_page_is_served_with_a_strict_content_security_policy(stack: StackConfig
     assert response.status_code == 200
     assert "999" in response.text
     assert "script-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_typed_commands_always_get_a_reply_and_the_conversation_goes_on(
+    stack: StackConfig,
+) -> None:
+    first = httpx.post(f"{stack.api_url}/chat", json={"message": "hello"}, timeout=60).json()
+    conversation = first["conversation_id"]
+    for typed in ("/session_start", "/restart"):
+        body = httpx.post(f"{stack.api_url}/chat",
+                          json={"conversation_id": conversation, "message": typed},
+                          timeout=60).json()
+        text = " ".join(m.get("text", "") for m in body["messages"])
+        assert body["degraded"] is False and "999" in text, (typed, body)
+        assert "not working" not in text, typed
+    after = httpx.post(f"{stack.api_url}/chat",
+                       json={"conversation_id": conversation, "message": "what is MASH"},
+                       timeout=60).json()
+    assert "MASH" in " ".join(m.get("text", "") for m in after["messages"])

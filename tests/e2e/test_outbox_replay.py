@@ -42,9 +42,9 @@ if command == "submit":
     s = referral_client.submit(json.load(sys.stdin))
     result = {"outcome": s.outcome, "queue_id": s.queue_id, "reference": s.reference}
 elif command == "flush":
-    result = {"delivered": referral_client.flush(force=sys.argv[2] == "force")}
+    result = {"delivered": referral_client.client().flush(force=sys.argv[2] == "force")}
 else:
-    status = referral_client.lookup(sys.argv[2])
+    status = referral_client.client().outbox.get(sys.argv[2])
     result = {"state": status.state, "reference": status.reference} if status else None
 print(json.dumps(result))
 """

@@ -56,6 +56,7 @@ def answer_all(chat: Chat) -> str:
         chat.say_text("CSE and more than 2 episodes"),
         chat.say_text("/affirm"),          # police informed
         chat.say_text("/not_known"),       # police reference
+        chat.say_text("Hill Primary"),     # school
         chat.say_text("/affirm"),          # family told
         chat.say_text("/affirm"),          # significant harm suspected
     ]
@@ -94,6 +95,7 @@ def test_complete_referral_is_stored_read_back_and_cleared(
     body = stored.json()
     text = str(body)
     assert CHILD in text and "Acme Fostering" in text
+    assert body["referral"]["child"]["school"] == "Hill Primary"
     assert "'cse': True" in text or '"cse": true' in stored.text
 
     tracker = httpx.get(

@@ -42,6 +42,10 @@ def _try_supervisor(
         **{key: str(value) for key, value in ports.items()},
         "TRACKER_DB_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'api.db'}",
+        # One Rasa process, so no Redis: these tests are about restarts, and `make run`'s
+        # machine-sized workers would load the model twice per start
+        # (tests/e2e/test_replicas.py covers workers and Redis).
+        "RASA_WORKERS": "1",
         **settings,
     }
     log = open(tmp_path / "supervisor.log", "w")  # noqa: SIM115 - closed with the process

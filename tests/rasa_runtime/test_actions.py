@@ -8,11 +8,12 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import audience
 from actions.conversation import ActionGreet, ActionSetAudience
 from actions.fallback import ActionCannotHelp
 from actions.handoff import ActionTalkToSomeone, people_to_talk_to
 from actions.safety import ActionSafetyResponse
-from guidance_corpus.loader import load_corpus
+from guidance_corpus.loader import AUDIENCES, load_corpus
 
 
 def tracker(
@@ -51,6 +52,11 @@ def test_greeting_has_999_and_four_audience_buttons() -> None:
         '/choose_audience{"audience": "licence_holder"}',
         '/choose_audience{"audience": "professional"}',
     ]
+
+
+def test_the_audiences_offered_are_the_corpus_audiences() -> None:
+    assert set(audience.LABELS) == AUDIENCES
+    assert set(audience.WHAT_I_CAN_DO) == AUDIENCES
 
 
 @pytest.mark.parametrize(
@@ -173,14 +179,27 @@ def test_talk_to_someone_during_a_referral_offers_the_answers_to_read_out() -> N
     assert "Sam" in dispatcher.messages[1]["text"]
 
 
-def test_a_confident_family_picks_its_record_where_word_search_alone_would_not() -> None:
-    from actions.guidance import choose_record
+def test_a_confident_selector_picks_its_record_and_close_ones_are_offered() -> None:
+    from actions.guidance import choose
 
     question = "what am I meant to check before I ring the police?"
-    trusted = choose_record(question, "carer", "before_reporting", 0.9)
-    assert trusted is not None and trusted.topic == "before_reporting"
-    unsure = choose_record(question, "carer", "before_reporting", 0.2)
-    assert unsure is None or unsure.topic != "before_reporting"
+    record, also = choose(question, "carer", {"carer-steps-before-reporting": 0.9})
+    assert record is not None and record.id == "carer-steps-before-reporting"
+    # With the selector split between two records, both reach the person.
+    record, also = choose(
+        question, "carer",
+        {"carer-steps-before-reporting": 0.45, "carer-steps-looked-after-child": 0.45},
+    )
+    assert record is not None
+    assert {record.id, *(r.id for r in also)} >= {
+        "carer-steps-before-reporting", "carer-steps-looked-after-child"
+    }
+
+
+def test_nothing_close_gets_no_record() -> None:
+    from actions.guidance import choose
+
+    assert choose("what is the capital of peru", None, {"charter-act": 0.05}) == (None, [])
 
 
 def test_the_action_server_registers_every_custom_action_in_the_domain() -> None:
@@ -239,3 +258,57 @@ def test_a_referral_answer_worded_as_a_crisis_gets_999_and_is_kept() -> None:
     events = asyncio.run(ValidateReferralForm().run(dispatcher, state, {}))
     assert "999" in dispatcher.messages[0]["text"].splitlines()[0]
     assert any(e.get("name") == "last_seen_with" and e.get("value") == text for e in events)
+
+
+def clock_tracker(text: str, slots: dict[str, Any] | None = None) -> Tracker:
+    latest = {"text": text, "intent": {"name": "ask_what_is_due"}, "entities": []}
+    return Tracker("tester", slots or {}, latest, [], False, None, {}, "")
+
+
+def test_the_clock_counts_from_a_time_given_in_the_question_itself() -> None:
+    from actions.episode_clock import ActionMissingClock
+
+    dispatcher = CollectingDispatcher()
+    events = ActionMissingClock().run(dispatcher, clock_tracker(
+        "she's been gone since monday teatime and the police know, it's wednesday night now, "
+        "does anything else need to happen?", {"looked_after": True}), {})
+    [message] = dispatcher.messages
+    text = message["text"]
+    assert "Counting from what you said: since Monday" in text and "17:00" in text
+    assert "the time you gave as now" in text and "Wednesday" in text
+    # Missing over 48 hours on Wednesday night: the Executive Director step has been reached.
+    assert "Executive Director" in text
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    from datetime import datetime
+
+    seen, now = (datetime.fromisoformat(slots[k]) for k in ("last_seen", "clock_now"))
+    assert (seen.strftime("%A %H:%M"), now.strftime("%A")) == ("Monday 17:00", "Wednesday")
+
+
+def test_the_clock_asks_for_the_time_when_the_question_has_none_or_only_a_number() -> None:
+    from actions.episode_clock import ASK_AGAIN, ActionMissingClock
+
+    for text in ("what should be happening by now", "she is 14, what is due now"):
+        dispatcher = CollectingDispatcher()
+        events = ActionMissingClock().run(dispatcher, clock_tracker(text), {})
+        assert [m["text"] for m in dispatcher.messages] == [ASK_AGAIN], text
+        assert events == []
+
+
+@pytest.mark.parametrize("table_name", ["referral", "licence_concern", "walkthrough"])
+def test_each_question_table_is_its_forms_slots_in_the_domain(table_name: str) -> None:
+    # The table (bot/questions) is where a question is added; the domain must name its
+    # slot, list it in the form in the table's order, and have its ask action.
+    from rasa.shared.core.domain import Domain
+
+    from actions.questionnaire import load_table
+
+    table = load_table(table_name)
+    domain = Domain.load("bot/domain")
+    required = domain.required_slots_for_form(table.form)
+    assert [slot for slot in required if slot in table.slots] == table.slots
+    slots = {slot.name: slot for slot in domain.slots}
+    for name in table.slots:
+        assert name in slots, name
+        assert f"action_ask_{name}" in domain.user_actions, name
+        assert {"type": "custom", "action": f"validate_{table.form}"} in slots[name].mappings

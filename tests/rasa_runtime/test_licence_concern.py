@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
+from actions.answers import NOT_KNOWN
 from actions.licence_concern import build_concern_payload, route, vehicles
-from actions.referral_fields import NOT_KNOWN
 
 
 def test_partial_registrations_count() -> None:
@@ -52,3 +52,34 @@ def test_a_crisis_worded_description_gets_999_and_is_kept_as_the_answer() -> Non
     assert dispatcher.messages[0]["text"].splitlines()[0].count("999") == 1
     assert {"event": "slot", "name": "concern_what_seen", "value": text,
             "timestamp": None} in events
+
+
+def concern_turn(slots: dict[str, object], requested: str, text: str) -> dict[str, object]:
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.licence_concern import ValidateLicenceConcernForm
+
+    state = Tracker(
+        "s", {"concern_key": "k", "requested_slot": requested, **slots},
+        {"text": text, "intent": {"name": "deny"}, "entities": []},
+        [], False, None, {"name": "licence_concern_form"}, "licence_concern_form",
+    )
+    events = asyncio.run(ValidateLicenceConcernForm().run(CollectingDispatcher(), state, {}))
+    return {e["name"]: e["value"] for e in events}
+
+
+def test_a_sentence_answers_the_danger_question() -> None:
+    slots = concern_turn({}, "concern_danger_now",
+                         "No, she isn't here any more, this was last night.")
+    assert slots["concern_danger_now"] is False
+    assert slots["requested_slot"] == "concern_what_seen"
+
+
+def test_vehicle_heard_early_is_offered_for_confirmation() -> None:
+    slots = concern_turn({"concern_danger_now": False}, "concern_what_seen",
+                         "two men took her upstairs, one had a silver BMW, partial plate FN67")
+    assert slots["concern_what_seen"].startswith("two men")
+    prefill = slots["questionnaire_prefill"]
+    assert isinstance(prefill, dict) and prefill["concern_vehicles"][0]["registration"] == "FN67"

@@ -15,6 +15,7 @@ import os
 import re
 import sqlite3
 import stat
+import subprocess
 import threading
 import time
 import uuid
@@ -30,6 +31,7 @@ from actions import referral_client
 from actions.outbox import Outbox
 from actions.referral_client import ReferralClient, backoff_seconds
 from rasa_addons.settings import get_settings
+from tools.paths import RASA_PYTHON, ROOT, rasa_env
 from tools.stack import free_port
 
 SERVICE_KEY = "outbox-test-service-key"
@@ -212,13 +214,13 @@ def test_queued_while_down_then_delivered_exactly_once(
     assert queued.outcome == "queued"
     assert queued.queue_id and QUEUE_ID.match(queued.queue_id)
     assert queued.reference is None and queued.status_code is None
-    status = client.lookup(key)
+    status = client.outbox.get(key)
     assert status is not None and status.state == "pending" and status.attempts == 1
     assert status.queue_id == queued.queue_id
 
     api.up()
     assert client.flush(force=True) == 1
-    status = client.lookup(key)
+    status = client.outbox.get(key)
     assert status is not None and status.state == "delivered"
     assert status.reference == api.stored[key][1]
     assert api.posts[key] == 1
@@ -239,7 +241,7 @@ def test_stored_directly_when_the_api_is_up(api: FakeApi, make_client: ClientFac
     assert submission.outcome == "stored"
     assert submission.status_code == 201
     assert submission.reference == "MR-2026-000001"
-    status = client.lookup(payload["idempotency_key"])
+    status = client.outbox.get(payload["idempotency_key"])
     assert status is not None and (status.state, status.reference) == (
         "delivered",
         "MR-2026-000001",
@@ -254,7 +256,7 @@ def test_503_is_queued_then_delivered(api: FakeApi, make_client: ClientFactory) 
     submission = client.submit(payload)
     assert (submission.outcome, submission.status_code) == ("queued", 503)
     assert client.flush(force=True) == 0  # still 503: stays pending
-    assert client.lookup(key).state == "pending"  # type: ignore[union-attr]
+    assert client.outbox.get(key).state == "pending"  # type: ignore[union-attr]
 
     api.mode = "api"
     assert client.flush(force=True) == 1
@@ -274,7 +276,7 @@ def test_a_timeout_after_the_api_stored_it_makes_no_second_referral(
 
     api.mode = "api"
     assert client.flush(force=True) == 1  # the retry is answered 200, same reference
-    assert client.lookup(key).reference == api.stored[key][1]  # type: ignore[union-attr]
+    assert client.outbox.get(key).reference == api.stored[key][1]  # type: ignore[union-attr]
     assert len(api.stored) == 1
     assert api.posts[key] == 2
 
@@ -318,7 +320,7 @@ def test_background_thread_delivers_without_being_asked(
     api.up()
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        status = client.lookup(key)
+        status = client.outbox.get(key)
         if status is not None and status.state == "delivered":
             break
         time.sleep(0.05)
@@ -362,9 +364,9 @@ def test_422_is_rejected_with_field_names_and_not_kept(
     submission = client.submit(payload)
     assert submission.outcome == "rejected"
     assert submission.status_code == 422
-    assert submission.fields == ["child.date_of_birth", "referrer.phone"]
+    assert [e.field for e in submission.errors] == ["child.date_of_birth", "referrer.phone"]
     assert "in the future" in submission.errors[0].message
-    assert client.lookup(payload["idempotency_key"]) is None  # no personal data kept
+    assert client.outbox.get(payload["idempotency_key"]) is None  # no personal data kept
 
     # The bot asks again and resubmits with the same key: stored.
     api.mode = "api"
@@ -382,7 +384,7 @@ def test_422_while_queued_fails_permanently_and_keeps_the_referral(
     api.up()
     api.mode = "422"
     assert client.flush(force=True) == 0
-    status = client.lookup(key)
+    status = client.outbox.get(key)
     assert status is not None and status.state == "failed_permanently"
     assert status.last_status == 422
     assert status.last_error == "HTTP 422 on fields: child.date_of_birth, referrer.phone"
@@ -398,13 +400,24 @@ def test_wrong_service_key_is_kept_for_an_operator_then_requeued(
     payload = referral()
     key = payload["idempotency_key"]
     submission = make_client(api_key="wrong").submit(payload)
-    assert (submission.outcome, submission.status_code, submission.fields) == ("rejected", 401, [])
+    assert (submission.outcome, submission.status_code, submission.errors) == ("rejected", 401, ())
     assert submission.queue_id and QUEUE_ID.match(submission.queue_id)
-    fixed = make_client()
-    assert fixed.lookup(key).state == "failed_permanently"  # type: ignore[union-attr]
-    assert fixed.outbox.requeue(key)
-    assert fixed.flush(force=True) == 1
+    assert Outbox(outbox_path).get(key).state == "failed_permanently"  # type: ignore[union-attr]
+    # The operator, with the right key now, through the entry point the docstring names.
+    env = rasa_env({**os.environ, "REFERRAL_API_URL": api.url, "SERVICE_API_KEY": SERVICE_KEY,
+                    "REFERRAL_OUTBOX_PATH": str(outbox_path)})
+
+    def operator(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(RASA_PYTHON), "-m", "actions.outbox_operator", *args],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+    unknown = operator("requeue", "no-such-key")
+    assert unknown.returncode == 1 and "no refused referral" in unknown.stderr
+    sent = operator("requeue", key)
+    assert sent.returncode == 0, sent.stderr[-2000:]
+    assert "1 referral(s) stored; 0 still pending" in sent.stdout
     assert len(api.stored) == 1
+    assert Outbox(outbox_path).get(key).state == "delivered"  # type: ignore[union-attr]
 
 
 def test_missing_service_key_is_queued_not_refused(
@@ -504,9 +517,9 @@ def test_module_functions_read_the_environment(
     try:
         submission = referral_client.submit(payload)
         assert submission.outcome == "stored"
-        status = referral_client.lookup(payload["idempotency_key"])
+        status = referral_client.client().outbox.get(payload["idempotency_key"])
         assert status is not None and status.reference == submission.reference
-        assert referral_client.flush() == 0
+        assert referral_client.client().flush() == 0
         assert referral_client.client().retry_seconds == 3600
         assert outbox_path.is_file()
     finally:

@@ -7,7 +7,8 @@ from pathlib import Path
 from tests.rasa_runtime.conftest import ARTIFACTS, rasa_cli
 
 
-def test_rasa_data_validate_reports_no_errors() -> None:
+def test_rasa_data_validate_reports_no_errors(model: Path) -> None:
+    # `model` first: training generates the guidance examples from the corpus records.
     result = rasa_cli(
         "data", "validate", "--domain", "bot/domain", "--data", "bot/data",
         "--config", "config.yml",

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.walkthrough import (
     ASK_STEP_ACTIONS,
+    ActionAskLookedAfter,
     ActionWalkthroughSummary,
     ValidateSearchWalkthroughForm,
     report_reply,
@@ -32,27 +33,35 @@ DOMAIN = {
 }
 
 
+ENGINE = ("questionnaire_misses", "questionnaire_prefill")
+
+
 def tracker(
     slots: dict[str, Any], intent: str, requested: str | None,
-    latest_action: str = "search_walkthrough_form",
+    latest_action: str = "search_walkthrough_form", text: str | None = None,
 ) -> Tracker:
+    # A button sends its payload ("/deny") as the message text.
     return Tracker(
         "carer", {**slots, "requested_slot": requested},
-        {"intent": {"name": intent}, "entities": [], "text": ""}, [], False, None,
+        {"intent": {"name": intent}, "entities": [],
+         "text": f"/{intent}" if text is None else text}, [], False, None,
         {"name": "search_walkthrough_form"}, latest_action,
     )
 
 
 def validate(
     slots: dict[str, Any], intent: str, requested: str | None,
-    latest_action: str = "search_walkthrough_form",
+    latest_action: str = "search_walkthrough_form", text: str | None = None,
+    dispatcher: CollectingDispatcher | None = None,
 ) -> dict[str, Any]:
     events = asyncio.run(
         ValidateSearchWalkthroughForm().run(
-            CollectingDispatcher(), tracker(slots, intent, requested, latest_action), DOMAIN
+            dispatcher or CollectingDispatcher(),
+            tracker(slots, intent, requested, latest_action, text), DOMAIN,
         )
     )
-    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    return {e["name"]: e["value"] for e in events
+            if e["event"] == "slot" and e["name"] not in ENGINE}
 
 
 def test_an_answer_is_taken_once_not_again_by_slot_extraction() -> None:
@@ -128,9 +137,75 @@ def test_ticked_steps_are_kept_for_the_referral() -> None:
     ]
 
 
-def test_unrelated_message_fills_nothing() -> None:
+def test_unclear_answer_fills_nothing_and_counts_a_miss() -> None:
     slots = {"immediate_danger": False, "looked_after": False}
-    assert validate(slots, "greet", "step_reason") == {"requested_slot": "step_reason"}
+    assert validate(slots, "greet", "step_reason", text="hmm") == {
+        "step_reason": None, "requested_slot": "step_reason"}
+
+
+def test_no_i_dont_think_she_is_in_danger_is_a_no_not_a_crisis() -> None:
+    dispatcher = CollectingDispatcher()
+    text = ("no, I don't think she's in any immediate danger, I think she's probably at a "
+            "friend's house")
+    state = tracker({}, "crisis", "immediate_danger", text=text)
+    state.latest_message["entities"] = [{"entity": "crisis_type", "value": "danger"}]
+    events = asyncio.run(ValidateSearchWalkthroughForm().run(dispatcher, state, DOMAIN))
+    slots = {e["name"]: e["value"] for e in events}
+    assert slots["immediate_danger"] is False
+    assert slots["requested_slot"] == "looked_after"
+    assert dispatcher.messages == []
+
+
+def test_natural_step_answers_are_kept_as_notes() -> None:
+    slots = {"immediate_danger": False, "looked_after": False, "step_reason": "done"}
+    result = validate(slots, "step_done", "step_contact", text="I've rung him loads, no answer")
+    assert result["step_contact"] == "done: I've rung him loads, no answer"
+    result = validate({**slots, "step_contact": "done"}, "out_of_scope", "step_locality",
+                      text="we went round the park and the shops")
+    assert result["step_locality"].startswith("done")
+
+
+def test_steps_already_done_are_ticked_from_what_was_said() -> None:
+    dispatcher = CollectingDispatcher()
+    text = "no, she lives at home, I've rung her and texted her friends"
+    result = validate({"immediate_danger": False}, "deny", "looked_after", text=text,
+                      dispatcher=dispatcher)
+    assert result["looked_after"] is False
+    assert result["step_contact"].startswith("done")
+    assert result["step_people"].startswith("done")
+    assert result["requested_slot"] == "step_reason"
+    assert "ticked" in dispatcher.messages[0]["text"]
+
+
+def test_looked_after_heard_in_the_first_message_is_confirmed_not_asked_cold() -> None:
+    state = tracker({}, "report_missing", None,
+                    text="my foster son who is 14 went missing last night around 11pm")
+    events = asyncio.run(
+        ValidateSearchWalkthroughForm().run(CollectingDispatcher(), state, DOMAIN))
+    prefill = next(e["value"] for e in reversed(events) if e["name"] == "questionnaire_prefill")
+    assert prefill["looked_after"] is True
+    assert prefill["last_seen"].endswith("23:00:00+00:00")
+    ask = CollectingDispatcher()
+    ActionAskLookedAfter().run(ask, tracker({"questionnaire_prefill": prefill}, "x", None), {})
+    assert "From what you said, I think yes" in ask.messages[0]["text"]
+
+
+def test_no_question_is_asked_a_third_time() -> None:
+    slots: dict[str, Any] = {"immediate_danger": False}
+    first = validate(slots, "out_of_scope", "looked_after", text="hmm")
+    assert first["looked_after"] is None
+    ask = CollectingDispatcher()
+    ActionAskLookedAfter().run(
+        ask, tracker({"questionnaire_misses": {"looked_after": 1}}, "x", None), {})
+    text = ask.messages[0]["text"]
+    assert text.startswith("I couldn't tell if that was a yes or a no")
+    assert text.count("Is the child looked after") == 1
+    dispatcher = CollectingDispatcher()
+    second = validate({**slots, "questionnaire_misses": {"looked_after": 1}}, "out_of_scope",
+                      "looked_after", text="hmm", dispatcher=dispatcher)
+    assert second["looked_after"] == {"as_written": "hmm"}
+    assert second["requested_slot"] == "step_reason"
+    assert "as you wrote it" in dispatcher.messages[0]["text"]
 
 
 def test_step_question_numbers_steps_and_offers_report_now() -> None:
@@ -173,3 +248,24 @@ def test_summary_after_danger_says_999_now() -> None:
 
 def test_danger_described_in_words_counts_as_yes() -> None:
     assert validate({}, "crisis", "immediate_danger")["immediate_danger"] is True
+
+
+def test_the_walkthrough_opens_with_who_to_ring() -> None:
+    from actions.walkthrough import route_in_short
+
+    home = route_in_short(looked_after=False)
+    assert "101" in home and "999" in home and "Emergency Duty Team" not in home
+    care = route_in_short(looked_after=True)
+    assert "social worker" in care and "0121 675 4806" in care
+
+
+def test_a_young_person_gets_help_for_themselves_not_the_carers_steps() -> None:
+    slots = {"audience": "young_person"}
+    text = "i left my care home last night n stayed at my mates"
+    assert validate(slots, "report_missing", None, text=text)["requested_slot"] is None
+    dispatcher = CollectingDispatcher()
+    ActionWalkthroughSummary().run(
+        dispatcher, tracker(slots, "report_missing", None, text=text), {})
+    said = "\n".join(m["text"] for m in dispatcher.messages)
+    assert "116 000" in said and "0800 1111" in said
+    assert "Step" not in said and "Tell the police" not in said

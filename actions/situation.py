@@ -1,0 +1,127 @@
+"""What a message says about the person's situation: who is asking, whether they have
+run away, whether it is outside office hours, whether they want to stay anonymous, and
+requests the assistant cannot do. The phrases are data, in actions/situation.yml."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from actions.contacts import line, phone
+from missing_clock import LONDON, is_office_hours
+from missing_clock.parse import parse_last_seen
+
+PHRASES = Path(__file__).resolve().parent / "situation.yml"
+
+
+@dataclass(frozen=True)
+class CannotDo:
+    kind: str
+    patterns: tuple[re.Pattern[str], ...]
+    says: str
+    young_person: tuple[str, ...]
+    adult: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Phrases:
+    audience: dict[str, tuple[re.Pattern[str], ...]]
+    runaway_self: tuple[re.Pattern[str], ...]
+    out_of_hours: tuple[re.Pattern[str], ...]
+    anonymous: tuple[re.Pattern[str], ...]
+    cannot_do: tuple[CannotDo, ...]
+
+
+def _compile(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+
+
+@lru_cache(maxsize=1)
+def phrases() -> Phrases:
+    data = yaml.safe_load(PHRASES.read_text(encoding="utf-8"))
+    return Phrases(
+        audience={who: _compile(ps) for who, ps in data["audience"].items()},
+        runaway_self=_compile(data["runaway_self"]),
+        out_of_hours=_compile(data["out_of_hours"]),
+        anonymous=_compile(data["anonymous"]),
+        cannot_do=tuple(
+            CannotDo(
+                kind=item["kind"], patterns=_compile(item["patterns"]), says=item["says"],
+                young_person=tuple(item["young_person"]), adult=tuple(item["adult"]),
+            )
+            for item in data["cannot_do"]
+        ),
+    )
+
+
+def _any(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
+    return any(p.search(text) for p in patterns)
+
+
+def _plain(text: str) -> str:
+    return text.replace("’", "'")
+
+
+def audience_in(text: str) -> str | None:
+    """Who the message says is asking ("the child I foster", "my pub", "I ran away")."""
+    text = _plain(text)
+    for who, patterns in phrases().audience.items():
+        if _any(patterns, text):
+            return who
+    return None
+
+
+def has_run_away(text: str) -> bool:
+    return _any(phrases().runaway_self, _plain(text))
+
+
+def wants_anonymity(text: str) -> bool:
+    return _any(phrases().anonymous, _plain(text))
+
+
+def out_of_office_hours(text: str, now: datetime | None = None) -> bool:
+    """True when the message places itself outside office hours ("11pm on a Saturday")."""
+    text = _plain(text)
+    if _any(phrases().out_of_hours, text):
+        return True
+    when = parse_last_seen(text, now or datetime.now(LONDON))
+    return when is not None and not is_office_hours(when.when)
+
+
+def cannot_do(text: str) -> CannotDo | None:
+    text = _plain(text)
+    return next((item for item in phrases().cannot_do if _any(item.patterns, text)), None)
+
+
+def cannot_do_reply(item: CannotDo, who: str | None) -> str:
+    ids = item.young_person if who == "young_person" else item.adult
+    if who is None:
+        ids = tuple(dict.fromkeys(item.adult + item.young_person))
+    return f"{item.says} Who can help:\n" + "\n".join(line(cid) for cid in ids)
+
+
+def notes(text: str, who: str | None, shown: str) -> list[str]:
+    """Lines to add to an answer for what the message says, unless already ``shown``."""
+    out: list[str] = []
+    if has_run_away(text) and phone("runaway_helpline") not in shown:
+        out.append(
+            "If you have run away or are thinking about it, you can talk to someone "
+            f"now, free:\n{line('runaway_helpline', 'free')}\n{line('childline', 'free')}"
+        )
+    if (who != "young_person" and out_of_office_hours(text)
+            and phone("emergency_duty_team") not in shown):
+        out.append(
+            "Outside office hours, children's social care is reached through:\n"
+            + line("emergency_duty_team", "outside office hours")
+        )
+    if wants_anonymity(text) and phone("crimestoppers") not in shown:
+        out.append(
+            "To pass on information without giving your name:\n"
+            + line("crimestoppers", "anonymous")
+        )
+    return out

@@ -1,0 +1,90 @@
+"""What a message says about the situation (actions/situation.py and its phrases), and
+how the guidance answer uses it, through the real corpus and the real action."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import situation
+from actions.guidance import ActionAnswerGuidance
+from actions.safety import ActionSafetyResponse
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("the lad we foster at home has not come back", None),
+        ("my foster daughter hasn't come back from college", "carer"),
+        ("i ran away from my nan's last week", "young_person"),
+        ("a man keeps bringing girls into my bar", "licence_holder"),
+        ("our school has a pupil who has not been seen", "professional"),
+        ("what is a return interview", None),
+    ],
+)
+def test_who_is_asking(text: str, who: str | None) -> None:
+    assert situation.audience_in(text) == who
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("could you give me some money for the bus", "money"),
+        ("can you book me a train ticket to london", "ticket"),
+        ("please let my foster carer know i am safe", "message_someone"),
+        ("is there a way to trace his mobile", "track_phone"),
+        ("do i need a solicitor to get custody back", "legal_advice"),
+        ("what happens at a strategy meeting", None),
+    ],
+)
+def test_requests_the_assistant_cannot_do(text: str, kind: str | None) -> None:
+    found = situation.cannot_do(text)
+    assert (found.kind if found else None) == kind
+
+
+def test_situation_notes() -> None:
+    assert situation.out_of_office_hours("it's sunday morning and she isn't back")
+    assert situation.out_of_office_hours("he went out at 10pm and isn't home")
+    assert not situation.out_of_office_hours("what is the MASH for")
+    assert situation.wants_anonymity("can I tell someone anonymously")
+    assert situation.has_run_away("i want to run away from my placement")
+    assert not situation.has_run_away("what does young runaway mean")
+
+
+def answer(text: str, intent: str = "guidance", who: str | None = None) -> str:
+    latest = {"text": text, "intent": {"name": intent}, "entities": []}
+    state = Tracker("tester", {"audience": who}, latest, [], False, None, {}, "")
+    dispatcher = CollectingDispatcher()
+    action = ActionSafetyResponse() if intent == "crisis" else ActionAnswerGuidance()
+    action.run(dispatcher, state, {})
+    return "\n".join(m.get("text") or "" for m in dispatcher.messages)
+
+
+def test_someone_who_ran_away_gets_the_helplines_with_the_answer() -> None:
+    reply = answer("i ran away from home, do i have to do a return interview")
+    assert "116 000" in reply and "0800 1111" in reply
+    assert "From:" in reply  # an answer from a record, with its citation
+
+
+def test_outside_office_hours_an_adult_gets_the_emergency_duty_team() -> None:
+    assert "0121 675 4806" in answer("it's saturday night, who do I tell my foster son is missing")
+
+
+def test_anonymity_gets_crimestoppers() -> None:
+    assert "0800 555 111" in answer("can I report CSE at my hotel anonymously?")
+
+
+def test_a_refusal_is_honest_and_gives_who_can() -> None:
+    reply = answer("could you give me some money for the bus", who="young_person")
+    assert "can't" in reply and "116 000" in reply
+
+
+def test_a_crisis_with_a_question_gets_999_and_the_answer() -> None:
+    reply = answer("how long does a return interview last? someone is hurting me", intent="crisis")
+    assert reply.index("999") < reply.index("From:")
+
+
+def test_a_crisis_alone_gets_only_the_emergency_route() -> None:
+    reply = answer("he's hitting me right now", intent="crisis")
+    assert "999" in reply and "From:" not in reply

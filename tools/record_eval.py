@@ -1,0 +1,87 @@
+"""Record-level choice on the records' held-out questions, through the trained model.
+
+Usage: .venv-rasa/bin/python -m tools.record_eval [--model PATH]
+
+Each held-out question (`heldout_questions:` in a record, never trained on or indexed) is
+parsed by the whole NLU pipeline; the record is then chosen as action_answer_guidance
+chooses it (ResponseSelector ranking fused with BM25). Prints top-1 / top-3 for BM25
+alone, the selector alone and the fusion, so the choice of method stays measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools.paths import ROOT
+
+Row = tuple[str, str, list[str]]  # question, expected record, records got (best first)
+
+
+@dataclass(frozen=True)
+class Score:
+    top1: float
+    top3: float
+    misses: list[Row]
+
+
+def selector_parser(model: Path | str) -> Callable[[str], dict]:
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+    os.chdir(ROOT)
+    agent = Agent.load(str(model))
+    loop = asyncio.new_event_loop()
+    return lambda text: loop.run_until_complete(agent.parse_message(text))
+
+
+def evaluate(parse: Callable[[str], dict]) -> dict[str, Score]:
+    from actions.guidance import rank_records, selector_ranking
+    from guidance_corpus.loader import load_corpus
+    from guidance_corpus.retrieval import search
+
+    rankings: dict[str, list[Row]] = {"bm25": [], "selector": [], "fused": []}
+    for record in load_corpus().records.values():
+        for question in record.heldout_questions:
+            selector = selector_ranking(parse(question))
+            by_selector = sorted(selector, key=lambda rid: -selector[rid])[:3]
+            by_bm25 = [h.record_id for h in search(question, limit=3)]
+            fused = [c.record_id for c in rank_records(question, None, selector)[:3]]
+            for name, got in (("bm25", by_bm25), ("selector", by_selector), ("fused", fused)):
+                rankings[name].append((question, record.id, got))
+    scores: dict[str, Score] = {}
+    for name, rows in rankings.items():
+        top1 = sum(bool(got) and got[0] == want for _q, want, got in rows) / len(rows)
+        top3 = sum(want in got for _q, want, got in rows) / len(rows)
+        misses = [row for row in rows if not row[2] or row[2][0] != row[1]]
+        scores[name] = Score(top1, top3, misses)
+    return scores
+
+
+def main() -> int:
+    from tools.model import ensure_model
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path)
+    parser.add_argument("--misses", action="store_true")
+    args = parser.parse_args()
+    scores = evaluate(selector_parser(args.model or ensure_model()))
+    for name, score in scores.items():
+        print(f"{name:9s} top-1 {score.top1:.3f}  top-3 {score.top3:.3f}")
+    if args.misses:
+        for question, want, got in scores["fused"].misses:
+            print(f"  {question!r}: expected {want}, got {got}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
