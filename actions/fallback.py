@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience, situation
 from actions.contacts import line, phone
+from actions.episode_clock import ActionMissingClock
 from actions.guidance import answer_messages
 
 # Set on the parsed message by rasa_addons.input_guard.InputGuard.
@@ -70,6 +71,8 @@ class ActionCannotHelp(Action):
             dispatcher.utter_message(text=situation.cannot_do_reply(refusal, who))
             return []
         if intent == "nlu_fallback" and problem in (None, "too_long"):
+            if situation.asks_what_is_due(text):
+                return ActionMissingClock().run(dispatcher, tracker, domain)
             messages, record_id, _ = answer_messages(tracker.latest_message, who)
             if record_id is not None:
                 for message in messages:

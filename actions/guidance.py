@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience, situation
 from actions.contacts import line, phone
+from actions.episode_clock import ActionMissingClock
 from guidance_corpus.fusion import Choice, answerable, best_and_close, fuse
 from guidance_corpus.loader import Record, load_corpus
 from guidance_corpus.retrieval import search
@@ -163,6 +164,10 @@ class ActionAnswerGuidance(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if situation.asks_what_is_due(tracker.latest_message.get("text") or ""):
+            # Answered here, in this turn (a follow-up action would come back to this
+            # one after it, and round again).
+            return ActionMissingClock().run(dispatcher, tracker, domain)
         messages, record_id, _ = answer_messages(tracker.latest_message, audience.current(tracker))
         for message in messages:
             dispatcher.utter_message(**message)

@@ -34,6 +34,7 @@ class Phrases:
     runaway_self: tuple[re.Pattern[str], ...]
     out_of_hours: tuple[re.Pattern[str], ...]
     anonymous: tuple[re.Pattern[str], ...]
+    asks_what_is_due: tuple[re.Pattern[str], ...]
     cannot_do: tuple[CannotDo, ...]
 
 
@@ -49,6 +50,7 @@ def phrases() -> Phrases:
         runaway_self=_compile(data["runaway_self"]),
         out_of_hours=_compile(data["out_of_hours"]),
         anonymous=_compile(data["anonymous"]),
+        asks_what_is_due=_compile(data["asks_what_is_due"]),
         cannot_do=tuple(
             CannotDo(
                 kind=item["kind"], patterns=_compile(item["patterns"]), says=item["says"],
@@ -78,6 +80,12 @@ def audience_in(text: str) -> str | None:
 
 def has_run_away(text: str) -> bool:
     return _any(phrases().runaway_self, _plain(text))
+
+
+def asks_what_is_due(text: str) -> bool:
+    """ "Where should things be up to? The girl I foster is missing": a question for the
+    missing clock, however the classifier placed it."""
+    return _any(phrases().asks_what_is_due, _plain(text))
 
 
 def wants_anonymity(text: str) -> bool:

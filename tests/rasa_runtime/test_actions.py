@@ -312,3 +312,21 @@ def test_each_question_table_is_its_forms_slots_in_the_domain(table_name: str) -
         assert name in slots, name
         assert f"action_ask_{name}" in domain.user_actions, name
         assert {"type": "custom", "action": f"validate_{table.form}"} in slots[name].mappings
+
+
+@pytest.mark.parametrize("intent", ["guidance", "nlu_fallback"])
+def test_where_things_should_be_up_to_is_the_clocks_question_whatever_the_intent(
+    intent: str,
+) -> None:
+    from actions.episode_clock import ASK_AGAIN
+    from actions.guidance import ActionAnswerGuidance
+
+    text = "Can you tell me where things should be up to? The girl I foster is missing."
+    latest = {"text": text, "intent": {"name": intent}, "entities": []}
+    state = Tracker("tester", {}, latest, [], False, None, {}, "")
+    action = ActionAnswerGuidance() if intent == "guidance" else ActionCannotHelp()
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, state, {})
+    # Answered by the clock in this same turn: it asks when she was last seen, once.
+    assert events == []
+    assert [m["text"] for m in dispatcher.messages] == [ASK_AGAIN]
