@@ -290,12 +290,6 @@ def vehicles(text: str) -> list[dict[str, str]]:
     return [{"description": description[:200], "registration": registration}]
 
 
-def read_place(q: Question, text: str, now: datetime) -> Any:
-    if answers.is_not_known(text) and _short(text):
-        return NOT_KNOWN
-    return answers.free_text(text)
-
-
 def read_vehicles(q: Question, text: str, now: datetime) -> Any:
     if answers.is_not_known(text) and _short(text):
         return []
@@ -319,7 +313,8 @@ READERS: dict[str, Callable[[Question, str, datetime], Any]] = {
     "contact": read_contact, "age": read_age, "apparent_age": read_apparent_age,
     "time": read_time, "risks": read_risks, "reference": read_reference,
     "local_authority": read_local_authority, "vehicles": read_vehicles, "step": read_step,
-    "place": read_place,
+    # A place is read as free text: what matters is kept as the person wrote it.
+    "place": read_text,
 }
 
 
