@@ -151,8 +151,9 @@ def kind_mismatches(pipeline: Path | str) -> list[tuple[str, str, list[str]]]:
     return mismatches
 
 
-def model_parser(model: Path | str) -> Callable[[str], str]:
-    """A parse function for a trained Rasa model (the whole NLU pipeline)."""
+def parse_data_parser(model: Path | str) -> Callable[[str], dict[str, Any]]:
+    """A function giving a trained Rasa model's whole parse of a text (intent, entities,
+    response selector), in this process."""
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
@@ -165,12 +166,13 @@ def model_parser(model: Path | str) -> Callable[[str], str]:
     os.chdir(ROOT)
     agent = Agent.load(str(model))
     loop = asyncio.new_event_loop()
+    return lambda text: loop.run_until_complete(agent.parse_message(text))
 
-    def parse(text: str) -> str:
-        parsed = loop.run_until_complete(agent.parse_message(text))
-        return (parsed.get("intent") or {}).get("name") or ""
 
-    return parse
+def model_parser(model: Path | str) -> Callable[[str], str]:
+    """A parse function for a trained Rasa model (the whole NLU pipeline): the intent."""
+    parse_data = parse_data_parser(model)
+    return lambda text: (parse_data(text).get("intent") or {}).get("name") or ""
 
 
 def main(argv: list[str] | None = None) -> int:

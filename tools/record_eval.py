@@ -11,15 +11,12 @@ alone, the selector alone and the fusion, so the choice of method stays measured
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.paths import ROOT
+from tools.crisis_eval import parse_data_parser as selector_parser
 
 Row = tuple[str, str, list[str]]  # question, expected record, records got (best first)
 
@@ -29,19 +26,6 @@ class Score:
     top1: float
     top3: float
     misses: list[Row]
-
-
-def selector_parser(model: Path | str) -> Callable[[str], dict]:
-    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)
-    os.chdir(ROOT)
-    agent = Agent.load(str(model))
-    loop = asyncio.new_event_loop()
-    return lambda text: loop.run_until_complete(agent.parse_message(text))
 
 
 def evaluate(parse: Callable[[str], dict]) -> dict[str, Score]:
