@@ -1,8 +1,8 @@
 """Grounded answers: every procedural answer is a corpus record, shown with its citation.
 
 The ResponseSelector names the record (`guidance/<record id>`, trained on the records' own
-questions); its ranking is fused with BM25 search over the corpus
-(guidance_corpus/fusion.py). A question no intent covers confidently gets the same
+questions); its ranking is fused with BM25 search over the corpus and with the records'
+own questions nearest in spelling (guidance_corpus/fusion.py). A question no intent covers confidently gets the same
 search. If two records are close, the best is answered and the other offered as a
 button; if nothing is close enough, the assistant says so and gives people who can help.
 """
@@ -21,6 +21,7 @@ from actions.contacts import line, phone
 from actions.episode_clock import ActionMissingClock
 from guidance_corpus.fusion import Choice, answerable, best_and_close, fuse
 from guidance_corpus.loader import Record, load_corpus
+from guidance_corpus.neighbours import neighbour_scores
 from guidance_corpus.retrieval import search
 
 RETRIEVAL_INTENT = "guidance"
@@ -57,7 +58,7 @@ def rank_records(
     hits = search(text, audience=who, limit=10)
     if not answerable(selector, hits, asked, question=is_question(text)):
         return []
-    return fuse(corpus, selector, hits, audience=who)
+    return fuse(corpus, selector, hits, audience=who, neighbours=neighbour_scores(text))
 
 
 def choose(

@@ -1,9 +1,13 @@
-"""Choose the record that answers a question: the ResponseSelector's ranking fused with BM25.
+"""Choose the record that answers a question: three rankings fused.
 
-The selector (trained on each record's `questions:`) knows how people ask; BM25 knows the
-words of the records themselves, and still works for a record whose questions miss a
-phrasing. Each gives a 0-1 score per record; the fused score is a weighted sum. The
-weights were chosen on the records' held-out questions (see tests/rasa_runtime).
+- word-level BM25 over each whole record (guidance_corpus/retrieval.py) knows the words
+  of the answer itself, and still works for a record whose questions miss a phrasing;
+- character n-gram BM25 over each record's own questions (guidance_corpus/neighbours.py)
+  meets people's spelling and phrasing ("debreif", "wat happens if");
+- the ResponseSelector (trained on the same questions) knows how people ask.
+Each gives a 0-1 score per record (the two searches divided by their best score); the
+fused score is a weighted sum. The weights were chosen on the records' held-out questions
+(tools/record_eval.py; the ratchet is in tests/rasa_runtime/test_record_choice.py).
 """
 
 from __future__ import annotations
@@ -13,11 +17,13 @@ from dataclasses import dataclass
 from guidance_corpus.loader import Corpus
 from guidance_corpus.retrieval import AUDIENCE_PENALTY, CONFIDENCE_THRESHOLD, Hit, is_confident
 
-#: Weight of the BM25 score (divided by the best BM25 score) beside the selector's
-#: confidence. Measured on the 206 held-out questions (tools/record_eval.py, model of
-#: 1 December 2026): top-1 0.45 selector alone, 0.67 BM25 alone, fused 0.66 / 0.66 / 0.68
-#: at weights 0.5 / 1.0 / 1.5 (top-3 0.85-0.86).
-BM25_WEIGHT = 1.5
+#: Weights of the three voices. Measured on the 206 held-out questions (model of
+#: 2 December 2026, records with ~22 questions each): top-1 alone BM25 0.73, neighbours
+#: 0.74, selector 0.73; fused (BM25, selector, neighbours) 1/1/1 0.80, 1/0.5/1 0.80,
+#: 1/0.5/1.5 0.82 (top-3 0.96).
+BM25_WEIGHT = 1.0
+NEIGHBOUR_WEIGHT = 1.5
+SELECTOR_WEIGHT = 0.5
 #: A message the classifier did not place (nlu_fallback) is answered only when BM25 is
 #: confident of its best record (retrieval.is_confident) or the selector is this sure.
 SELECTOR_SURE = 0.5
@@ -38,20 +44,30 @@ class Choice:
     score: float
 
 
+def _normalised(scores: dict[str, float]) -> dict[str, float]:
+    top = max(scores.values(), default=0.0)
+    return {rid: score / top for rid, score in scores.items()} if top > 0 else {}
+
+
 def fuse(
     corpus: Corpus,
     selector: dict[str, float],
     hits: list[Hit],
     audience: str | None = None,
+    neighbours: dict[str, float] | None = None,
 ) -> list[Choice]:
-    """Records ranked by fused score, best first (ties broken by id, so it is stable)."""
-    top_bm25 = max((h.score for h in hits), default=0.0)
-    fused: dict[str, float] = {rid: conf for rid, conf in selector.items() if rid in corpus.records}
-    for hit in hits:
-        if top_bm25 > 0:
-            fused[hit.record_id] = fused.get(hit.record_id, 0.0) + BM25_WEIGHT * (
-                hit.score / top_bm25
-            ) * hit.confidence ** 0.5
+    """Records ranked by fused score, best first (ties broken by id, so it is stable).
+    ``hits``: word-level BM25; ``neighbours``: question n-gram scores (any scale)."""
+    voices = (
+        (SELECTOR_WEIGHT, selector),
+        (BM25_WEIGHT, _normalised({h.record_id: h.score for h in hits})),
+        (NEIGHBOUR_WEIGHT, _normalised(neighbours or {})),
+    )
+    fused: dict[str, float] = {}
+    for weight, scores in voices:
+        for rid, score in scores.items():
+            if rid in corpus.records:
+                fused[rid] = fused.get(rid, 0.0) + weight * score
     if audience is not None:
         for rid in fused:
             if audience not in corpus.records[rid].audiences:

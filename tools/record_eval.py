@@ -4,8 +4,9 @@ Usage: .venv-rasa/bin/python -m tools.record_eval [--model PATH]
 
 Each held-out question (`heldout_questions:` in a record, never trained on or indexed) is
 parsed by the whole NLU pipeline; the record is then chosen as action_answer_guidance
-chooses it (ResponseSelector ranking fused with BM25). Prints top-1 / top-3 for BM25
-alone, the selector alone and the fusion, so the choice of method stays measured.
+chooses it (guidance_corpus/fusion.py), with the audience the message itself shows.
+Prints top-1 / top-3 for each voice alone and for the fusion, so the choice of method
+stays measured.
 """
 
 from __future__ import annotations
@@ -30,18 +31,28 @@ class Score:
 
 def evaluate(parse: Callable[[str], dict]) -> dict[str, Score]:
     from actions.guidance import rank_records, selector_ranking
+    from actions.situation import audience_in
     from guidance_corpus.loader import load_corpus
+    from guidance_corpus.neighbours import neighbour_scores
     from guidance_corpus.retrieval import search
 
-    rankings: dict[str, list[Row]] = {"bm25": [], "selector": [], "fused": []}
+    def best3(scores: dict[str, float]) -> list[str]:
+        return sorted(scores, key=lambda rid: (-scores[rid], rid))[:3]
+
+    rankings: dict[str, list[Row]] = {"bm25": [], "neighbours": [], "selector": [], "fused": []}
     for record in load_corpus().records.values():
         for question in record.heldout_questions:
             selector = selector_ranking(parse(question))
-            by_selector = sorted(selector, key=lambda rid: -selector[rid])[:3]
-            by_bm25 = [h.record_id for h in search(question, limit=3)]
-            fused = [c.record_id for c in rank_records(question, None, selector)[:3]]
-            for name, got in (("bm25", by_bm25), ("selector", by_selector), ("fused", fused)):
-                rankings[name].append((question, record.id, got))
+            # As action_answer_guidance does when no audience was chosen.
+            who = audience_in(question)
+            got = {
+                "bm25": [h.record_id for h in search(question, limit=3)],
+                "neighbours": best3(neighbour_scores(question)),
+                "selector": best3(selector),
+                "fused": [c.record_id for c in rank_records(question, who, selector)[:3]],
+            }
+            for name, ranked in got.items():
+                rankings[name].append((question, record.id, ranked))
     scores: dict[str, Score] = {}
     for name, rows in rankings.items():
         top1 = sum(bool(got) and got[0] == want for _q, want, got in rows) / len(rows)
