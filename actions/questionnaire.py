@@ -363,11 +363,11 @@ def describe(question: Question | None, value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, dict) and AS_WRITTEN in value:
-        return f'"{value[AS_WRITTEN]}" (as you wrote it)'
+        return say("questions.read_back.as_written", text=value[AS_WRITTEN])
     if value is True:
-        return "yes"
+        return say("questions.read_back.affirmed")
     if value is False:
-        return "no"
+        return say("questions.read_back.denied")
     if question is not None and question.options and isinstance(value, str):
         for option in question.options:
             if option.key == value:
@@ -376,14 +376,16 @@ def describe(question: Question | None, value: Any) -> str:
         named = [o.label for o in question.options if value.get(o.key) is True]
         if named:
             return ", ".join(named)
-        return "none" if all(v is False for v in value.values()) else NOT_KNOWN
+        return say("questions.read_back.none") if all(v is False for v in value.values()) \
+            else NOT_KNOWN
     if question is not None and question.kind == "age" and isinstance(value, dict):
         if "date_of_birth" in value:
             born = datetime.fromisoformat(value["date_of_birth"])
-            return f"born {born.strftime('%-d %B %Y')}"
+            return say("questions.read_back.born", date=born.strftime("%-d %B %Y"))
         return str(value.get("age", NOT_KNOWN))
     if isinstance(value, list):
-        return "; ".join(f"{v['description']} ({v['registration']})" for v in value) or "none"
+        return "; ".join(f"{v['description']} ({v['registration']})" for v in value) or \
+            say("questions.read_back.none")
     if isinstance(value, dict):
         return ", ".join(str(v) for v in value.values())
     if isinstance(value, str) and re.match(r"^\d{4}-\d\d-\d\dT", value):
