@@ -108,10 +108,7 @@ class AskConcernAnonymous(AskQuestion):
         return []
 
 
-ASK_CONCERN_ACTIONS = {
-    slot: action for slot, action in ask_actions(TABLE, __name__).items()
-    if slot != ANONYMOUS_SLOT
-}
+ASK_CONCERN_ACTIONS = ask_actions(TABLE, __name__, own=frozenset({ANONYMOUS_SLOT}))
 
 
 class ActionAskConcernConfirmed(Action):

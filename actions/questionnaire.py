@@ -734,13 +734,17 @@ class AskQuestion(Action, ABC):
         return []
 
 
-def ask_actions(table: Table, module: str) -> dict[str, type[AskQuestion]]:
-    """One ask action per question. Kept in a dict by the caller: the SDK finds actions
-    through __subclasses__(), which holds only weak references."""
+def ask_actions(
+    table: Table, module: str, own: frozenset[str] = frozenset()
+) -> dict[str, type[AskQuestion]]:
+    """One ask action per question but those the form asks with its ``own`` class. Kept
+    in a dict by the caller: the SDK finds actions through __subclasses__(), which holds
+    only weak references (so a class made and dropped here could still be found, until
+    the garbage collector runs, and take the name of the form's own)."""
     return {
         q.slot: type(f"Ask_{q.slot}", (AskQuestion,),
                      {"slot": q.slot, "table_name": table.name, "__module__": module})
-        for q in table.questions
+        for q in table.questions if q.slot not in own
     }
 
 
