@@ -15,7 +15,7 @@ from rasa_sdk.events import Restarted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.contacts import phone
+from actions.contacts import say
 
 
 class ActionRestart(Action):
@@ -25,11 +25,5 @@ class ActionRestart(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(
-            text=(
-                "I've started our conversation again: nothing you told me before is kept "
-                "here, and nothing unfinished was sent. How can I help? If anyone is in "
-                f"danger right now, phone {phone('police_emergency')}."
-            )
-        )
+        dispatcher.utter_message(text=say("restart"))
         return [Restarted()]

@@ -1,27 +1,42 @@
-"""Phone numbers and services, read from the guidance corpus (the one source of truth).
+"""What the actions say: the copy in bot/copy/, rendered by guidance_corpus/wording.py.
 
-Actions never write a phone number themselves: they name a contact id and this module
-formats it, so a number changed in guidance_corpus/contacts.yml changes everywhere.
+Actions never write a reply, a phone number or a deadline themselves: they name a copy
+entry (``say("referral.stopped", who)``), and the copy names contacts and deadlines, so
+a number changed in guidance_corpus/contacts.yml, a deadline changed in a record or a
+sentence changed in bot/copy/ changes every reply. This module gives the renderer the
+missing clock's deadlines, which only this runtime has.
 """
 
 from __future__ import annotations
 
-from guidance_corpus.loader import Contact, load_corpus
+from typing import Any
+
+from guidance_corpus.loader import Contact
+from guidance_corpus.wording import Wording, wording
+from missing_clock import DEADLINES
+
+
+def copy() -> Wording:
+    return wording(tuple(sorted((name, rule.amount) for name, rule in DEADLINES.items())))
+
+
+def say(name: str, who: str | None = None, in_office_hours: bool | None = None,
+        **values: Any) -> str:
+    return copy().say(name, who, in_office_hours, **values)
+
+
+def say_list(name: str, who: str | None = None) -> list[str]:
+    return copy().say_list(name, who)
 
 
 def contact(contact_id: str) -> Contact:
-    return load_corpus().contacts[contact_id]
+    return copy().corpus.contacts[contact_id]
 
 
 def phone(contact_id: str) -> str:
-    number = contact(contact_id).phone
-    if not number:
-        raise KeyError(f"contact {contact_id!r} has no phone number")
-    return number
+    return copy().fact(contact_id, "phone")
 
 
-def line(contact_id: str, note: str = "") -> str:
-    """One bullet line: "Childline: 0800 1111 (free, any time)"."""
-    found = contact(contact_id)
-    suffix = f" ({note})" if note else ""
-    return f"- {found.name}: {phone(contact_id)}{suffix}"
+def help_lines(situation: str, who: str | None, in_office_hours: bool | None = None) -> str:
+    """The who-can-help table's contacts for ``situation``, one "- ..." line each."""
+    return "\n".join(f"- {item}" for item in copy().help_lines(situation, who, in_office_hours))

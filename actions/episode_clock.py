@@ -16,10 +16,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.contacts import phone
+from actions.contacts import say
 from guidance_corpus.loader import load_corpus
 from missing_clock import (
-    DEADLINES,
     LONDON,
     LastSeen,
     LastSeenInFuture,
@@ -35,16 +34,12 @@ LAST_SEEN_SLOT = "last_seen"
 # clock, and said so.
 CLOCK_NOW_SLOT = "clock_now"
 TIME_ENTITIES = ("DURATION", "CLOCK_TIME", "DAY_REF")
-STATUS_WORDS = {
-    "overdue": "OVERDUE",
-    "due": "Due now",
-    "upcoming": "Coming up",
-    "done": "Passed",
-}
-ASK_AGAIN = (
-    "When was the child last seen? You can say it in your own words, for example "
-    "'50 hours ago', 'since Friday at 6pm' or 'last night about 11'."
-)
+STATUSES = ("overdue", "due", "upcoming", "done")  # each worded in bot/copy, clock.status
+STATUS_WORDS = {status: say(f"clock.status.{status}") for status in STATUSES}
+ASK_AGAIN = say("clock.ask")
+CONFIRM_BUTTONS = [{"title": say("buttons.yes_right"), "payload": "/affirm"},
+                   {"title": say("buttons.deny"), "payload": "/deny"}]
+SHOWN_TIME = "%A %-d %B, %H:%M"
 
 
 def now_uk() -> datetime:
@@ -98,22 +93,14 @@ class ActionLastSeenReadback(Action):
     ) -> list[dict[str, Any]]:
         last_seen, now, stated = times_in_message(tracker)
         if last_seen is None:
-            dispatcher.utter_message(text=f"I couldn't work out the time from that. {ASK_AGAIN}")
+            dispatcher.utter_message(text=say("clock.not_understood"))
             return [SlotSet(LAST_SEEN_SLOT, None)]
         if last_seen.in_future:
             dispatcher.utter_message(text=readback(last_seen, now))
             return [SlotSet(LAST_SEEN_SLOT, None)]
-        counted = (
-            f"I'm counting from the time you gave as now: {now.strftime('%A %-d %B, %H:%M')}.\n"
-            if stated else ""
-        )
-        dispatcher.utter_message(
-            text=counted + readback(last_seen, now),
-            buttons=[
-                {"title": "Yes, that's right", "payload": "/affirm"},
-                {"title": "No", "payload": "/deny"},
-            ],
-        )
+        counted = say("clock.counting_from_stated", now=now.strftime(SHOWN_TIME)) if stated \
+            else ""
+        dispatcher.utter_message(text=counted + readback(last_seen, now), buttons=CONFIRM_BUTTONS)
         return [SlotSet(LAST_SEEN_SLOT, last_seen.when.isoformat()),
                 SlotSet(CLOCK_NOW_SLOT, now.isoformat() if stated else None)]
 
@@ -137,23 +124,11 @@ def clock_message(last_seen: datetime, now: datetime, looked_after: bool | None)
         status = STATUS_WORDS.get(milestone.status, milestone.status)
         lines.append(f"- {status}: {milestone.description}{format_due(milestone.due, now)}")
     citations = "\n".join(dict.fromkeys(corpus.citation(m.source_record) for m in milestones))
-    intro = (
-        "For a looked after child, this is what the guidance says is due:"
-        if looked_after
-        else "For a child missing from home, the police lead the search:"
-    )
-    note = (
-        "" if looked_after is not None else
-        "\nIf the child is looked after (in care), tell me and I'll add the "
-        f"{DEADLINES['lac_notify_director'].amount}-hour and "
-        f"{DEADLINES['lac_strategy_meeting_trigger'].amount}-hour steps."
-    )
+    intro = say("clock.looked_after" if looked_after else "clock.at_home")
+    note = "" if looked_after is not None else say("clock.maybe_looked_after")
     # The first thing to have done, whatever the clock says: carers often ask "what
     # should be happening by now?" before anyone has told the police.
-    police = (
-        f"If the police have not been told yet, phone {phone('police_non_emergency')} now, "
-        f"or {phone('police_emergency')} if the child is at risk of harm."
-    )
+    police = say("clock.police")
     return f"{intro}\n" + "\n".join(lines) + f"{note}\n{police}\n{citations}"
 
 
@@ -198,7 +173,7 @@ class ActionMissingClock(Action):
             stated = said_now.isoformat() if was_stated else None
             events += [SlotSet(LAST_SEEN_SLOT, value), SlotSet(CLOCK_NOW_SLOT, stated)]
             shown = readback(last_seen, said_now).removeprefix("So since ").rstrip("?")
-            heard = f"Counting from what you said: since {shown}. If that's wrong, tell me when.\n"
+            heard = say("clock.heard", since=shown)
         now = datetime.fromisoformat(stated) if stated else now_uk()
         looked_after = tracker.get_slot("looked_after")
         if not isinstance(looked_after, bool):
@@ -208,13 +183,11 @@ class ActionMissingClock(Action):
         try:
             text = clock_message(datetime.fromisoformat(value), now, looked_after)
         except LastSeenInFuture:
-            dispatcher.utter_message(text=f"That time is later than now. {ASK_AGAIN}")
+            dispatcher.utter_message(text=say("clock.later_than_now"))
             return [SlotSet(LAST_SEEN_SLOT, None)]
         if stated:
-            given = now.strftime("%A %-d %B, %H:%M")
-            text = f"Counted from {given}, the time you gave as now.\n{text}"
+            text = say("clock.counted_from_stated", now=now.strftime(SHOWN_TIME)) + text
         if (tracker.latest_message.get("intent") or {}).get("name") == "not_known":
-            text = ("I'll work from the time I read back; if it's wrong, tell me the right "
-                    f"time.\n{text}")
+            text = say("clock.from_readback") + text
         dispatcher.utter_message(text=heard + text)
         return events

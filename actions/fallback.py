@@ -14,43 +14,22 @@ from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience, situation
-from actions.contacts import line, phone
+from actions.contacts import say
 from actions.episode_clock import ActionMissingClock
 from actions.guidance import answer_messages
 
-# Set on the parsed message by rasa_addons.input_guard.InputGuard.
-PROBLEM_OPENERS = {
-    "empty": "I didn't receive any words in that message.",
-    "markup_only": "That message only had code or markup in it, so I couldn't read it.",
-    "no_words": "I couldn't find any words in that message.",
-    "too_long": "That was a long message, so I only read the first part of it.",
-}
-NOT_COVERED = (
-    "Sorry, I can't help with that one: the guidance I answer from (Birmingham's missing "
-    "from home or care procedures, the Runaways' Charter, the council's CSE letter to "
-    "licence holders and the children missing education advice) does not cover it."
-)
+# Set on the parsed message by rasa_addons.input_guard.InputGuard; each has its opener in
+# bot/copy/everyone.yml ("fallback").
+PROBLEMS = {"empty", "markup_only", "no_words", "too_long"}
 # The intents whose rules lead here. Any other intent means the policies found no next
 # action (the core fallback) and the message is taken back, as Rasa's own default
 # fallback does: otherwise the policies would face the same unknown state again and
 # predict this action over and over until the prediction limit stops the turn.
 RULE_INTENTS = {"nlu_fallback", "out_of_scope"}
-GENERAL_TOPICS = [
-    "what to do when a child goes missing from home or care",
-    "who to tell and what is due when",
-    "help and safe places for young people",
-    "signs of child sexual exploitation for hotels, pubs and taxis",
-]
 
 
 def input_problem(tracker: Tracker) -> str | None:
     return tracker.latest_message.get("input_problem")
-
-
-def people_who_can_answer(who: str | None) -> str:
-    if who == audience.YOUNG_PERSON:
-        return f"{line('childline', 'free')}\n{line('runaway_helpline', 'free')}"
-    return line("mash")
 
 
 class ActionCannotHelp(Action):
@@ -78,15 +57,9 @@ class ActionCannotHelp(Action):
                 for message in messages:
                     dispatcher.utter_message(**message)
                 return [SlotSet("last_record", record_id)]
-        opener = PROBLEM_OPENERS.get(problem or "", NOT_COVERED)
-        topics = audience.WHAT_I_CAN_DO[who] if who else GENERAL_TOPICS
-        listed = "\n".join(f"- {topic}" for topic in topics)
+        opener = say(f"fallback.{problem}" if problem in PROBLEMS else "fallback.not_covered")
         dispatcher.utter_message(
-            text=(
-                f"{opener} I can help with:\n{listed}\n"
-                f"For anything else about a child's safety:\n{people_who_can_answer(who)}\n"
-                f"If anyone is in danger right now, phone {phone('police_emergency')}."
-            ),
+            text=say("fallback.reply", who, opener=opener),
             buttons=[] if who else audience.buttons(),
         )
         return [] if intent in RULE_INTENTS else [UserUtteranceReverted()]

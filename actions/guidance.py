@@ -17,7 +17,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience, situation
-from actions.contacts import line, phone
+from actions.contacts import say
 from actions.episode_clock import ActionMissingClock
 from guidance_corpus.fusion import Choice, answerable, best_and_close, fuse
 from guidance_corpus.loader import Record, load_corpus
@@ -100,28 +100,19 @@ def answer_message(
     parts = [record.answer_for(who)]
     contacts = contact_lines(record, who, parts[0])
     if contacts:
-        parts.append("Contacts:\n" + "\n".join(contacts))
+        parts.append(say("guidance.contacts", who, contacts="\n".join(contacts)))
     parts.append(corpus.citation(record.id))
-    buttons = [show_button("Read the full guidance", record.id)]
+    buttons = [show_button(say("buttons.read_full", who), record.id)]
     for other in (also or [])[:1]:
-        parts.append(f"Also relevant: {other.title}\n{other.answer_for(who)}")
+        parts.append(say("guidance.also", who, title=other.title, answer=other.answer_for(who)))
         parts.append(corpus.citation(other.id))
-    buttons += [show_button(f"Or: {other.title}", other.id) for other in (also or [])[1:]]
+    buttons += [show_button(say("buttons.or_record", who, title=other.title), other.id)
+                for other in (also or [])[1:]]
     return {"text": "\n\n".join(parts), "buttons": buttons}
 
 
 def dont_know_message(who: str | None) -> str:
-    if who == audience.YOUNG_PERSON:
-        people = [line("childline", "free"), line("runaway_helpline", "free")]
-    else:
-        people = [line("mash"), line("emergency_duty_team", "outside office hours")]
-    listed = "\n".join(people)
-    return (
-        "The guidance I answer from (Birmingham's missing from home or care procedures, the "
-        "Runaways' Charter, the CSE letter to licence holders and the children missing "
-        "education advice) does not cover that, so I won't guess. These people can answer it:\n"
-        f"{listed}\nIf anyone is in danger right now, phone {phone('police_emergency')}."
-    )
+    return say("guidance.dont_know", who)
 
 
 def is_question(text: str) -> bool:
@@ -188,7 +179,7 @@ class ActionShowRecord(Action):
         wanted = next(tracker.get_latest_entity_values("record_id"), None)
         record_id = wanted if wanted in corpus.records else tracker.get_slot("last_record")
         if record_id not in corpus.records:
-            dispatcher.utter_message(text="Which part of the guidance would you like to read?")
+            dispatcher.utter_message(text=say("guidance.which_record", audience.current(tracker)))
             return []
         record = corpus.records[record_id]
         parts = [record.title, record.answer]
@@ -196,10 +187,11 @@ class ActionShowRecord(Action):
             parts = [record.title, record.young_person_answer]
         facts = [fact.text for fact in record.key_facts]
         if facts:
-            parts.append("Key facts:\n" + "\n".join(f"- {fact}" for fact in facts))
+            parts.append(say("guidance.key_facts", facts="\n".join(f"- {fact}" for fact in facts)))
         contacts = [corpus.contacts[c] for c in record.contacts if corpus.contacts[c].phone]
         if contacts:
-            parts.append("Contacts:\n" + "\n".join(f"- {c.name}: {c.phone}" for c in contacts))
+            parts.append(say("guidance.contacts",
+                             contacts="\n".join(f"- {c.name}: {c.phone}" for c in contacts)))
         parts.append(corpus.citation(record.id))
         dispatcher.utter_message(text="\n\n".join(parts))
         return [SlotSet("last_record", record.id)]

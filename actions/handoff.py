@@ -11,34 +11,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import audience
-from actions.contacts import line, phone
+from actions.contacts import say
 from actions.referral import summary
 from missing_clock import LONDON, is_office_hours, office_hours_note
 
 
 def people_to_talk_to(who: str | None, in_office_hours: bool) -> str:
-    emergency = f"In an emergency, phone {phone('police_emergency')}."
-    if who == audience.YOUNG_PERSON:
-        people = [line("runaway_helpline", "free"), line("childline", "free")]
-        return (
-            "I'm a computer program, so I can't talk to you myself, but these people can. "
-            "You don't have to give your name.\n" + "\n".join(people) + f"\n{emergency}"
-        )
-    people = [line("mash", "Multi-Agency Safeguarding Hub")]
-    if who is None:
-        # Not yet known to be an adult: a young person asking for a person needs these.
-        people += [line("runaway_helpline", "free, for young people"),
-                   line("childline", "free, for young people")]
-    if not in_office_hours:
-        people.append(line("emergency_duty_team", "outside office hours"))
-    people.append(line("police_non_emergency", "police, not an emergency"))
-    if who == audience.LICENCE_HOLDER:
-        people.append(line("licensing_team"))
-    return (
-        "I'm an automated assistant, not a person. To speak to a person:\n"
-        + "\n".join(people)
-        + f"\n{emergency}\n{office_hours_note()}"
-    )
+    """Honest that this is a program, then who can help at this hour
+    (bot/copy/who_can_help.yml, "talk_to_someone")."""
+    return say("talk_to_someone.reply", who, in_office_hours,
+               office_hours_note=office_hours_note())
 
 
 class ActionTalkToSomeone(Action):
@@ -54,7 +36,5 @@ class ActionTalkToSomeone(Action):
             answers = summary(tracker)
             if answers:
                 dispatcher.utter_message(
-                    text="If you phone MASH, you can read them what you've told me so far:\n"
-                    + answers
-                )
+                    text=say("talk_to_someone.referral_so_far", answers=answers))
         return []

@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import answers, audience
 from actions.answers import NOT_KNOWN
-from actions.contacts import contact, phone
+from actions.contacts import say
 from actions.questionnaire import (
     STOPPED_SLOT,
     AskQuestion,
@@ -103,19 +103,12 @@ class AskConcernAnonymous(AskQuestion):
         question = TABLE.question(ANONYMOUS_SLOT)
         assert question is not None
         text, buttons = prompt(question, tracker.slots)
-        dispatcher.utter_message(
-            text=f"If you want to stay anonymous, report it to Crimestoppers on "
-            f"{phone('crimestoppers')}: they will not ask who you are, and I won't either.\n"
-            f"{text}",
-            buttons=buttons,
-        )
+        dispatcher.utter_message(text=say("licence_concern.anonymous", question=text),
+                                 buttons=buttons)
         return []
 
 
-ASK_CONCERN_ACTIONS = {
-    slot: action for slot, action in ask_actions(TABLE, __name__).items()
-    if slot != ANONYMOUS_SLOT
-}
+ASK_CONCERN_ACTIONS = ask_actions(TABLE, __name__, own=frozenset({ANONYMOUS_SLOT}))
 
 
 class ActionAskConcernConfirmed(Action):
@@ -127,22 +120,15 @@ class ActionAskConcernConfirmed(Action):
     ) -> list[dict[str, Any]]:
         details = {k: v for k, v in tracker.slots.items() if k != DANGER_SLOT}
         dispatcher.utter_message(
-            text="Here is what will be sent to Birmingham's Multi-Agency Safeguarding Hub "
-            "(MASH):\n" + read_back(TABLE, details) + "\nIs it right to send?",
-            buttons=[{"title": "Send it", "payload": "/affirm"},
-                     {"title": "Start the details again", "payload": "/deny"}],
+            text=say("licence_concern.confirm", details=read_back(TABLE, details)),
+            buttons=[{"title": say("buttons.send"), "payload": "/affirm"},
+                     {"title": say("licence_concern.start_again"), "payload": "/deny"}],
         )
         return []
 
 
 def route() -> str:
-    team = contact("licensing_team")
-    return (
-        f"If a child is in danger now, phone {phone('police_emergency')}. Otherwise also tell "
-        f"the police on {phone('police_non_emergency')} and the council's licensing team on "
-        f"{team.phone} ({team.email}). To stay anonymous, phone Crimestoppers on "
-        f"{phone('crimestoppers')}."
-    )
+    return say("licence_concern.route")
 
 
 def build_concern_payload(tracker: Tracker) -> dict[str, Any]:
@@ -181,28 +167,20 @@ class ActionSubmitLicenceConcern(Action):
     ) -> list[dict[str, Any]]:
         forget = cleared(ALL_SLOTS)
         if tracker.get_slot(DANGER_SLOT) is True:
-            dispatcher.utter_message(
-                text=f"Phone {phone('police_emergency')} now. Tell them where the child is, "
-                "who they are with and any vehicle. Come back here afterwards if you want "
-                "to record the details."
-            )
+            dispatcher.utter_message(text=say("licence_concern.danger"))
             return forget
         if tracker.get_slot(STOPPED_SLOT) == FORM:
-            dispatcher.utter_message(
-                text="I've stopped. Nothing has been sent, and what you told me has been "
-                f"cleared from this conversation.\n{route()}"
-            )
+            dispatcher.utter_message(text=say("licence_concern.stopped"))
             return forget
         if tracker.get_slot(CONFIRM_SLOT) is not True:
             return forget
         result = await submit_async(build_concern_payload(tracker))
         if result.outcome == "stored":
-            sent = f"Your concern has been recorded with reference {result.reference}."
+            text = say("licence_concern.stored", reference=result.reference)
         elif result.outcome == "queued":
-            sent = ("The system is not answering right now; your concern is saved and will be "
-                    f"sent automatically (queue number {result.queue_id}).")
+            text = say("licence_concern.queued", queue_id=result.queue_id)
         else:
-            sent = "The system could not accept it, so please use the numbers below."
-        dispatcher.utter_message(text=f"{sent}\n{route()}")
+            text = say("licence_concern.rejected")
+        dispatcher.utter_message(text=text)
         close_conversation(dispatcher)
         return forget

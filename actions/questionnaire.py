@@ -38,6 +38,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import answers, audience
 from actions.answers import NOT_KNOWN
+from actions.contacts import say
 from actions.form_validation import OwnTurnFormValidation
 from actions.safety import crisis_kinds, safety_reply
 from missing_clock import LONDON, find_last_seen
@@ -54,29 +55,20 @@ NOT_AN_ANSWER = {"ask_human"}
 BUTTON_INTENTS = {"affirm", "deny", "not_known", "change_field", "step_done", "step_couldnt",
                   "step_skip", "report_now"}
 PAYLOAD_VALUES = {"affirm": True, "deny": False, "not_known": NOT_KNOWN}
-NOT_KNOWN_BUTTON = {"title": "Not known", "payload": "/not_known"}
-YES_NO_BUTTONS = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"},
-                  NOT_KNOWN_BUTTON]
+NOT_KNOWN_BUTTON = {"title": say("buttons.not_known"), "payload": "/not_known"}
+YES_NO_BUTTONS = [{"title": say("buttons.affirm"), "payload": "/affirm"},
+                  {"title": say("buttons.deny"), "payload": "/deny"}, NOT_KNOWN_BUTTON]
 # Crisis kinds that a plain "no" to a danger question denies; any other kind (self-harm,
 # abuse, trafficking) still gets the emergency route, whatever the yes or no.
 DENIABLE_CRISES = {"danger"}
 
-# What kind of answer each kind of question wants: said once, after a miss.
-HINTS = {
-    "yes_no": "I couldn't tell if that was a yes or a no. Please choose a button, or say "
-              "'not known'.",
-    "age": "I need an age, like 14, or a date of birth, like 12 May 2012 (or 'not known').",
-    "contact": "I need a UK phone number or an e-mail address, typed in full "
-               "(for example name@example.org).",
-    "time": "I need a day and a time, for example 'Friday about 6pm', 'last night about 11' "
-            "or '50 hours ago'.",
-    "risks": "Tell me in your own words which of these worry you, or say 'none' or "
-             "'not known'.",
-    "choice": "Please choose one of the buttons, or say it in your own words.",
-    "step": "Did you do this? Choose Done, Couldn't or Skip, or tell me what you did.",
-    "reference": "I need the reference or log number the police gave you, or 'not known'.",
-}
-DEFAULT_HINT = "Please type a short answer, or 'not known'."
+# What kind of answer each kind of question wants, said once after a miss: bot/copy,
+# questions.hint.<kind> (questions.hint.other for the rest).
+HINTED = {"yes_no", "age", "contact", "time", "risks", "choice", "step", "reference"}
+
+
+def hint(kind: str) -> str:
+    return say(f"questions.hint.{kind if kind in HINTED else 'other'}")
 
 
 @dataclass(frozen=True)
@@ -371,11 +363,11 @@ def describe(question: Question | None, value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, dict) and AS_WRITTEN in value:
-        return f'"{value[AS_WRITTEN]}" (as you wrote it)'
+        return say("questions.read_back.as_written", text=value[AS_WRITTEN])
     if value is True:
-        return "yes"
+        return say("questions.read_back.affirmed")
     if value is False:
-        return "no"
+        return say("questions.read_back.denied")
     if question is not None and question.options and isinstance(value, str):
         for option in question.options:
             if option.key == value:
@@ -384,14 +376,16 @@ def describe(question: Question | None, value: Any) -> str:
         named = [o.label for o in question.options if value.get(o.key) is True]
         if named:
             return ", ".join(named)
-        return "none" if all(v is False for v in value.values()) else NOT_KNOWN
+        return say("questions.read_back.none") if all(v is False for v in value.values()) \
+            else NOT_KNOWN
     if question is not None and question.kind == "age" and isinstance(value, dict):
         if "date_of_birth" in value:
             born = datetime.fromisoformat(value["date_of_birth"])
-            return f"born {born.strftime('%-d %B %Y')}"
+            return say("questions.read_back.born", date=born.strftime("%-d %B %Y"))
         return str(value.get("age", NOT_KNOWN))
     if isinstance(value, list):
-        return "; ".join(f"{v['description']} ({v['registration']})" for v in value) or "none"
+        return "; ".join(f"{v['description']} ({v['registration']})" for v in value) or \
+            say("questions.read_back.none")
     if isinstance(value, dict):
         return ", ".join(str(v) for v in value.values())
     if isinstance(value, str) and re.match(r"^\d{4}-\d\d-\d\dT", value):
@@ -571,8 +565,7 @@ class Questionnaire(OwnTurnFormValidation, ABC):
             if misses[question.slot] >= 2:
                 # Never a third time: keep the words and move on.
                 dispatcher.utter_message(
-                    text=f'I\'ve kept your answer as you wrote it: "{text.strip()[:200]}".'
-                )
+                    text=say("questions.kept_as_written", text=text.strip()[:200]))
                 value = {AS_WRITTEN: text.strip()[:500]}
             events.append(SlotSet(MISSES_SLOT, misses))
         if value is not None:
@@ -655,10 +648,7 @@ class Questionnaire(OwnTurnFormValidation, ABC):
         who = audience.current(tracker)
         record, _also = choose(typed_text(tracker), who, selector_ranking(tracker.latest_message))
         if record is None:
-            dispatcher.utter_message(
-                text="I don't know that one, and I won't guess. Let's carry on, and you can "
-                "ask MASH when you speak to them."
-            )
+            dispatcher.utter_message(text=say("questions.dont_know", who))
             return
         message = answer_message(record, who)
         dispatcher.utter_message(text=message["text"])
@@ -685,13 +675,7 @@ def is_crisis(question: Question, value: Any, tracker: Tracker) -> bool:
 
 
 def adult_reply() -> str:
-    from actions.contacts import phone
-
-    return (
-        "This guidance, and a MASH referral, are for children under 18. For an adult who "
-        f"is missing, report it to the police ({phone('police_emergency')} if they are in "
-        "danger)."
-    )
+    return say("questions.adult")
 
 
 # --------------------------------------------------------------------------- asking
@@ -717,12 +701,12 @@ def prompt(question: Question, slots: dict[str, Any]) -> tuple[str, list[dict[st
     if question.slot in prefill:
         heard = describe(question, prefill[question.slot])
         if question.kind == "yes_no":
-            return f"{question.ask} From what you said, I think {heard}.", buttons
-        keep = [{"title": "Yes, that's right", "payload": "/affirm"}]
-        return (f"{question.ask} From what you said, {heard}: is that right? Say yes, or "
-                "give the right answer.", keep + [b for b in buttons if b != NOT_KNOWN_BUTTON])
+            return say("questions.heard_yes_no", ask=question.ask, heard=heard), buttons
+        keep = [{"title": say("buttons.yes_right"), "payload": "/affirm"}]
+        return (say("questions.heard", ask=question.ask, heard=heard),
+                keep + [b for b in buttons if b != NOT_KNOWN_BUTTON])
     if misses == 1:
-        return f"{HINTS.get(question.kind, DEFAULT_HINT)}\n{question.ask}", buttons
+        return say("questions.again", hint=hint(question.kind), ask=question.ask), buttons
     return question.ask, buttons
 
 
@@ -750,13 +734,17 @@ class AskQuestion(Action, ABC):
         return []
 
 
-def ask_actions(table: Table, module: str) -> dict[str, type[AskQuestion]]:
-    """One ask action per question. Kept in a dict by the caller: the SDK finds actions
-    through __subclasses__(), which holds only weak references."""
+def ask_actions(
+    table: Table, module: str, own: frozenset[str] = frozenset()
+) -> dict[str, type[AskQuestion]]:
+    """One ask action per question but those the form asks with its ``own`` class. Kept
+    in a dict by the caller: the SDK finds actions through __subclasses__(), which holds
+    only weak references (so a class made and dropped here could still be found, until
+    the garbage collector runs, and take the name of the form's own)."""
     return {
         q.slot: type(f"Ask_{q.slot}", (AskQuestion,),
                      {"slot": q.slot, "table_name": table.name, "__module__": module})
-        for q in table.questions
+        for q in table.questions if q.slot not in own
     }
 
 

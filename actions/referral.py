@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import answers, audience
 from actions.answers import NOT_KNOWN
-from actions.contacts import phone
+from actions.contacts import say
 from actions.questionnaire import (
     STOPPED_SLOT,
     Questionnaire,
@@ -37,7 +37,6 @@ from actions.questionnaire import (
 )
 from actions.referral_client import submit_async
 from actions.report_sent import close_conversation
-from actions.walkthrough import young_person_lines
 
 FORM = "referral_form"
 TABLE = load_table("referral")
@@ -120,7 +119,7 @@ class ActionAskReferralConfirmed(Action):
     ) -> list[dict[str, Any]]:
         if tracker.get_slot(CHANGING_SLOT):
             dispatcher.utter_message(
-                text="Which answer would you like to change?",
+                text=say("referral.which_to_change"),
                 buttons=[
                     {"title": q.label[:40], "payload": f'/change_field{{"field": "{q.slot}"}}'}
                     for q in TABLE.questions if tracker.get_slot(q.slot) is not None
@@ -128,15 +127,10 @@ class ActionAskReferralConfirmed(Action):
             )
             return []
         dispatcher.utter_message(
-            text=(
-                "Here is the referral before it is sent:\n" + read_back(TABLE, tracker.slots)
-                + "\nIt goes to Birmingham's Multi-Agency Safeguarding Hub (MASH). MASH staff "
-                "will read it and may share it with the police, children's social care and "
-                "other agencies that need it to keep the child safe. Is it right to send?"
-            ),
+            text=say("referral.confirm", answers=read_back(TABLE, tracker.slots)),
             buttons=[
-                {"title": "Send it", "payload": "/affirm"},
-                {"title": "Change an answer", "payload": "/deny"},
+                {"title": say("buttons.send"), "payload": "/affirm"},
+                {"title": say("referral.change"), "payload": "/deny"},
             ],
         )
         return []
@@ -153,14 +147,7 @@ class ActionStartReferral(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         if audience.current(tracker) != audience.YOUNG_PERSON:
-            dispatcher.utter_message(
-                text=(
-                    "I'll ask for what MASH needs, one question at a time. Every question "
-                    "can be answered 'not known', and you can say 'stop' at any time. This "
-                    "is not an emergency route: if the child is at risk right now, phone "
-                    f"{phone('police_emergency')}."
-                )
-            )
+            dispatcher.utter_message(text=say("referral.start"))
         return []
 
 
@@ -248,47 +235,25 @@ class ActionSubmitReferral(Action):
             return cleared()
         if tracker.get_slot(CONFIRM_SLOT) is not True:
             return cleared()
-        urgent = (
-            f"If the child is at risk now, phone {phone('police_emergency')}. To speak to "
-            f"MASH now, phone {phone('mash')}."
-        )
         result = await submit_async(build_payload(tracker))
         if result.outcome == "stored":
-            text = (
-                f"Your referral has been sent to MASH. Its reference is {result.reference}. "
-                "MASH staff will read it and decide what happens next; they may call you "
-                f"back.\n{urgent}"
-            )
+            text = say("referral.stored", reference=result.reference)
         elif result.outcome == "queued":
-            text = (
-                "The referral system is not answering right now, so your referral is saved "
-                f"here and will be sent automatically as soon as it is back (queue number "
-                f"{result.queue_id}).\nIf it is urgent, phone MASH now on {phone('mash')}. "
-                f"If the child is at risk now, phone {phone('police_emergency')}."
-            )
+            text = say("referral.queued", queue_id=result.queue_id)
         else:
             problems = "; ".join(f"{e.field}: {e.message}" for e in result.errors)
-            text = (
-                f"MASH's system could not accept the referral ({problems}). Please phone "
-                f"MASH on {phone('mash')} instead.\n{urgent}"
-            )
+            text = say("referral.rejected", problems=problems)
         dispatcher.utter_message(text=text)
         close_conversation(dispatcher)
         return cleared()
 
 
 def stopped_reply() -> str:
-    return (
-        "I've stopped the referral. Nothing has been sent to MASH, and the answers you gave "
-        "have been cleared from this conversation. To refer the child, phone MASH on "
-        f"{phone('mash')}, or start again here at any time. If the child is at risk now, "
-        f"phone {phone('police_emergency')}."
-    )
+    return say("referral.stopped")
 
 
 def young_person_referral_reply() -> str:
-    return ("Referrals here are made by adults who are worried about a child. "
-            + young_person_lines())
+    return say("referral.young_person", audience.YOUNG_PERSON)
 
 
 def summary(tracker: Tracker) -> str:

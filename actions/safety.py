@@ -14,8 +14,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience
-from actions.contacts import line, phone
+from actions.contacts import copy, say
 from actions.guidance import answer_messages, is_question
+from guidance_corpus.wording import Helper
 
 DANGER = "danger"
 SELF_HARM = "self_harm"
@@ -23,25 +24,7 @@ ABUSE = "abuse"
 TRAFFICKING = "trafficking"
 NO_SAFE_PLACE = "no_safe_place"
 
-YOUNG_PERSON_LINES = {
-    SELF_HARM: [
-        ("samaritans", "free, any time"),
-        ("shout", "text, any time"),
-        ("childline", "free"),
-    ],
-    ABUSE: [("childline", "free"), ("runaway_helpline", "free")],
-    TRAFFICKING: [("childline", "free"), ("nspcc_trafficking", "")],
-    NO_SAFE_PLACE: [("runaway_helpline", "free"), ("childline", "free")],
-    DANGER: [("childline", "free"), ("runaway_helpline", "free")],
-}
-
-YOUNG_PERSON_WORDS = {
-    SELF_HARM: "I'm really glad you told me. You don't have to cope with this on your own.",
-    ABUSE: "Thank you for telling me. What is happening is not your fault.",
-    TRAFFICKING: "Thank you for telling me. What is happening is not your fault.",
-    NO_SAFE_PLACE: "You deserve somewhere safe to sleep tonight, and people can help.",
-    DANGER: "Your safety matters most right now.",
-}
+KINDS = (DANGER, SELF_HARM, ABUSE, TRAFFICKING, NO_SAFE_PLACE)
 
 
 def crisis_kinds(tracker: Tracker) -> list[str]:
@@ -52,73 +35,40 @@ def crisis_kinds(tracker: Tracker) -> list[str]:
     ]
 
 
-def young_person_reply(kinds: list[str]) -> str:
-    kind = kinds[0] if kinds else DANGER
-    ids: list[tuple[str, str]] = []
-    for each in kinds or [DANGER]:
-        ids.extend(pair for pair in YOUNG_PERSON_LINES[each] if pair not in ids)
-    if kind == SELF_HARM:
-        first = (
-            f"If you have hurt yourself or feel you might act on these thoughts, "
-            f"phone {phone('police_emergency')} now."
-        )
-    else:
-        first = f"If you are in danger right now, phone {phone('police_emergency')}."
-    lines = "\n".join(line(contact_id, note) for contact_id, note in ids)
-    return (
-        f"{first}\n{YOUNG_PERSON_WORDS[kind]} You can talk to someone now:\n{lines}\n"
-        "I'm an automated assistant, so I can't send help myself, but these people can."
-    )
-
-
-def adult_reply(kinds: list[str], who: str | None) -> str:
-    first = (
-        f"If a child is in immediate danger or has been taken, phone "
-        f"{phone('police_emergency')} now."
-    )
-    ids = [("police_non_emergency", "police, not an emergency"), ("mash", "")]
-    if who in (audience.CARER, audience.PROFESSIONAL):
-        ids.append(("emergency_duty_team", "outside office hours"))
-    if TRAFFICKING in kinds:
-        ids.append(("nspcc_trafficking", "advice"))
-    if who == audience.LICENCE_HOLDER:
-        ids.append(("licensing_team", "CSE at licensed premises or taxis"))
-    lines = "\n".join(line(contact_id, note) for contact_id, note in ids)
-    return f"{first}\nThen, or if there is no immediate danger:\n{lines}"
-
-
-def mixed_reply(kinds: list[str]) -> str:
-    """We don't yet know who is talking: give both routes, danger first."""
-    return (
-        f"If anyone is in danger right now, phone {phone('police_emergency')}.\n"
-        f"If you are a young person: {line('childline', 'free')[2:]}, "
-        f"{line('runaway_helpline', 'free')[2:]}.\n"
-        f"If you are worried about a child: {line('mash')[2:]}, "
-        f"or the police on {phone('police_non_emergency')}."
-        + (f"\n{line('samaritans', 'free, any time')}" if SELF_HARM in kinds else "")
-    )
+def helpers(kinds: list[str], who: str | None) -> str:
+    """Who can help with every kind of crisis described, in turn, each contact once
+    (bot/copy/who_can_help.yml, "crisis")."""
+    rows: list[Helper] = []
+    for kind in kinds or [DANGER]:
+        rows.extend(row for row in copy().helpers(f"crisis.{kind}", who) if row not in rows)
+    return "\n".join(f"- {copy().line(row.contact, row.note)}" for row in rows)
 
 
 def safety_reply(tracker: Tracker) -> str:
-    """The emergency route for what was said, worded for who is talking."""
-    kinds = crisis_kinds(tracker)
+    """The emergency route for what was said, worded for who is talking
+    (bot/copy/<audience>.yml, "safety"): for someone who has not said who they are,
+    both routes."""
+    kinds = [kind for kind in crisis_kinds(tracker) if kind in KINDS]
     who = audience.current(tracker)
-    if who == audience.YOUNG_PERSON:
-        return young_person_reply(kinds)
+    listed = helpers(kinds, who)
     if who is None:
-        return mixed_reply(kinds)
-    return adult_reply(kinds, who)
+        return say("safety.reply", who, helpers=f"\n{listed}" if listed else "")
+    kind = kinds[0] if kinds else DANGER
+    first = "safety.in_danger_self_harm" if kind == SELF_HARM else "safety.in_danger"
+    if who != audience.YOUNG_PERSON:
+        return say("safety.reply", who, helpers=listed)
+    return say("safety.reply", who, helpers=listed, first=say(first, who),
+               words=say(f"safety.words.{kind}", who))
 
 
 # What an adult can do next once the emergency route is given. A carer whose words
 # merely sounded like a crisis ("I can't find him anywhere") must not be left at the
-# 999 message with no way into the search walkthrough.
-WALKTHROUGH = ("A child is missing: walk me through it", "/report_missing")
+# 999 message with no way into the search walkthrough. Button titles: bot/copy, "buttons".
 NEXT_STEPS: dict[str | None, list[tuple[str, str]]] = {
-    None: [("I'm looking for a missing child", "/report_missing")],
-    audience.CARER: [WALKTHROUGH],
-    audience.PROFESSIONAL: [WALKTHROUGH, ("Make a referral to MASH", "/make_referral")],
-    audience.LICENCE_HOLDER: [("Tell you what I saw", "/report_licence_concern")],
+    None: [("looking_for_missing", "/report_missing")],
+    audience.CARER: [("walkthrough", "/report_missing")],
+    audience.PROFESSIONAL: [("walkthrough", "/report_missing"), ("referral", "/make_referral")],
+    audience.LICENCE_HOLDER: [("licence_concern", "/report_licence_concern")],
 }
 
 
@@ -126,8 +76,9 @@ def next_step_buttons(tracker: Tracker) -> list[dict[str, str]]:
     """Ways on from the emergency route; none inside a form, which re-asks its question."""
     if tracker.active_loop.get("name"):
         return []
-    steps = NEXT_STEPS.get(audience.current(tracker), [])
-    return [{"title": title, "payload": payload} for title, payload in steps]
+    who = audience.current(tracker)
+    return [{"title": say(f"buttons.{title}", who), "payload": payload}
+            for title, payload in NEXT_STEPS.get(who, [])]
 
 
 class ActionSafetyResponse(Action):

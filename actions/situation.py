@@ -1,6 +1,7 @@
 """What a message says about the person's situation: who is asking, whether they have
 run away, whether it is outside office hours, whether they want to stay anonymous, and
-requests the assistant cannot do. The phrases are data, in actions/situation.yml."""
+requests the assistant cannot do. The phrases are data, in actions/situation.yml; what is
+said, in bot/copy/ ("situation", "cannot_do")."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from actions.contacts import line, phone
+from actions.contacts import help_lines, phone, say
 from missing_clock import LONDON, is_office_hours
 from missing_clock.parse import parse_last_seen
 
@@ -23,9 +24,6 @@ PHRASES = Path(__file__).resolve().parent / "situation.yml"
 class CannotDo:
     kind: str
     patterns: tuple[re.Pattern[str], ...]
-    says: str
-    young_person: tuple[str, ...]
-    adult: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -52,10 +50,7 @@ def phrases() -> Phrases:
         anonymous=_compile(data["anonymous"]),
         asks_what_is_due=_compile(data["asks_what_is_due"]),
         cannot_do=tuple(
-            CannotDo(
-                kind=item["kind"], patterns=_compile(item["patterns"]), says=item["says"],
-                young_person=tuple(item["young_person"]), adult=tuple(item["adult"]),
-            )
+            CannotDo(kind=item["kind"], patterns=_compile(item["patterns"]))
             for item in data["cannot_do"]
         ),
     )
@@ -107,29 +102,20 @@ def cannot_do(text: str) -> CannotDo | None:
 
 
 def cannot_do_reply(item: CannotDo, who: str | None) -> str:
-    ids = item.young_person if who == "young_person" else item.adult
-    if who is None:
-        ids = tuple(dict.fromkeys(item.adult + item.young_person))
-    return f"{item.says} Who can help:\n" + "\n".join(line(cid) for cid in ids)
+    """The honest "I can't" (bot/copy, "cannot_do") and who can (who_can_help.yml)."""
+    situation = f"cannot_do.{item.kind}"
+    return say("cannot_do.reply", who, says=say(situation, who),
+               helpers=help_lines(situation, who))
 
 
 def notes(text: str, who: str | None, shown: str) -> list[str]:
     """Lines to add to an answer for what the message says, unless already ``shown``."""
     out: list[str] = []
     if has_run_away(text) and phone("runaway_helpline") not in shown:
-        out.append(
-            "If you have run away or are thinking about it, you can talk to someone "
-            f"now, free:\n{line('runaway_helpline', 'free')}\n{line('childline', 'free')}"
-        )
+        out.append(say("situation.runaway", who))
     if (who != "young_person" and out_of_office_hours(text)
             and phone("emergency_duty_team") not in shown):
-        out.append(
-            "Outside office hours, children's social care is reached through:\n"
-            + line("emergency_duty_team", "outside office hours")
-        )
+        out.append(say("situation.out_of_hours", who))
     if wants_anonymity(text) and phone("crimestoppers") not in shown:
-        out.append(
-            "To pass on information without giving your name:\n"
-            + line("crimestoppers", "anonymous")
-        )
+        out.append(say("situation.anonymous", who))
     return out

@@ -23,7 +23,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import answers, audience
-from actions.contacts import line, phone
+from actions.contacts import say
 from actions.episode_clock import ASK_AGAIN as ASK_LAST_SEEN
 from actions.episode_clock import LAST_SEEN_SLOT
 from actions.questionnaire import (
@@ -61,13 +61,15 @@ HEARD_LAST_SEEN = "last_seen"
 REPORT_NOW_RE = re.compile(r"^\W*(?:report (?:it )?now|i want to report(?: it)?(?: now)?|"
                            r"just tell me who to (?:call|ring))\W*$")
 
-REPORT_NOW_BUTTON = {"title": "Report now", "payload": "/report_now"}
+REPORT_NOW_BUTTON = {"title": say("buttons.report_now"), "payload": "/report_now"}
 STEP_BUTTONS = [
-    {"title": "Done", "payload": "/step_done"},
-    {"title": "Couldn't", "payload": "/step_couldnt"},
-    {"title": "Skip", "payload": "/step_skip"},
+    {"title": say("buttons.step_done"), "payload": "/step_done"},
+    {"title": say("buttons.step_couldnt"), "payload": "/step_couldnt"},
+    {"title": say("buttons.step_skip"), "payload": "/step_skip"},
     REPORT_NOW_BUTTON,
 ]
+CONFIRM_BUTTONS = [{"title": say("buttons.yes_right"), "payload": "/affirm"},
+                   {"title": say("buttons.deny"), "payload": "/deny"}]
 
 
 def steps_for(looked_after: bool) -> list[Step]:
@@ -163,7 +165,7 @@ class ValidateSearchWalkthroughForm(Questionnaire):
                  and e["name"] != tracker.get_slot("requested_slot") and is_done(e["value"])]
         if newly:
             labels = "; ".join(load_walkthrough().step(s).label for s in newly)
-            dispatcher.utter_message(text=f"From what you said, I've ticked: {labels}.")
+            dispatcher.utter_message(text=say("walkthrough.ticked", labels=labels))
         done = searches_done(slots)
         if done != (tracker.get_slot(SEARCHES_SLOT) or []):
             events.insert(-1, SlotSet(SEARCHES_SLOT, done))
@@ -182,7 +184,8 @@ class ActionAskImmediateDanger(AskQuestion):
         text, _buttons = prompt(question, tracker.slots)
         dispatcher.utter_message(
             text=f"{route_in_short(in_care(tracker))}\n{text}",
-            buttons=[{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
+            buttons=[{"title": say("buttons.affirm"), "payload": "/affirm"},
+                     {"title": say("buttons.deny"), "payload": "/deny"}],
         )
         return []
 
@@ -197,17 +200,8 @@ def in_care(tracker: Tracker) -> bool:
 def route_in_short(looked_after: bool) -> str:
     """Who to ring, first: someone asking "who do I ring?" gets the answer before the
     steps, not after them."""
-    also = (
-        "; for a looked after child, also tell their social worker or, outside office "
-        f"hours, the Emergency Duty Team on {phone('emergency_duty_team')}"
-        if looked_after else ""
-    )
-    return (
-        "In short: report it to the police on "
-        f"{phone('police_non_emergency')}, or {phone('police_emergency')} if the child is at "
-        f"risk of harm now{also}. Before you ring, I'll go through what the guidance says to "
-        "check, one step at a time; say 'report now' at any point to skip to the end."
-    )
+    return say("walkthrough.in_short.looked_after" if looked_after else
+               "walkthrough.in_short.at_home")
 
 
 class ActionAskLookedAfter(AskQuestion):
@@ -242,7 +236,8 @@ class AskStep(Action, ABC):
         number = slots.index(self.slot) + 1 if self.slot in slots else 1
         text, _buttons = prompt(step_question(step), tracker.slots)
         dispatcher.utter_message(
-            text=f"Step {number} of {len(slots)}: {text}", buttons=STEP_BUTTONS
+            text=say("walkthrough.step", number=number, total=len(slots), question=text),
+            buttons=STEP_BUTTONS,
         )
         return []
 
@@ -256,43 +251,21 @@ ASK_STEP_ACTIONS: dict[str, type[AskStep]] = {
 
 
 def danger_reply() -> str:
-    return (
-        f"Phone {phone('police_emergency')} now. If a child has been taken by force, "
-        "that is a crime in action and the police must be told immediately. "
-        "Tell them where and when the child was last seen, who they were with, and a "
-        "description. Come back here afterwards if you need to."
-    )
+    return say("walkthrough.danger")
 
 
 def what_to_tell_the_police() -> str:
     items = "\n".join(f"- {item}" for item in load_walkthrough().tell_the_police)
-    return f"Tell the police:\n{items}"
+    return say("walkthrough.tell_the_police", items=items)
 
 
 def report_reply(looked_after: bool, in_office_hours: bool) -> str:
-    report = (
-        f"Now report it to the police: phone {phone('police_emergency')} if the child is "
-        f"at risk of harm or a crime is happening, otherwise {phone('police_non_emergency')}."
-    )
     if not looked_after:
-        return (
-            f"{report}\n{what_to_tell_the_police()}\n"
-            "The police will contact the Multi-Agency Safeguarding Hub (MASH) if that is "
-            "needed, so you do not have to."
-        )
-    if in_office_hours:
-        social_worker = "Then tell the child's social worker."
-    else:
-        social_worker = (
-            "Then tell the child's social worker and, because it is outside office hours, "
-            f"the Emergency Duty Team on {phone('emergency_duty_team')}."
-        )
-    return (
-        f"{report}\n{what_to_tell_the_police()}\n{social_worker}\n"
-        "You would normally tell the child's parents too, as part of your first checks; "
-        "sometimes it is better for the social worker to tell them.\n"
-        f"{office_hours_note()}"
-    )
+        return say("walkthrough.report_at_home", tell_the_police=what_to_tell_the_police())
+    social_worker = say("walkthrough.social_worker_in_hours" if in_office_hours else
+                        "walkthrough.social_worker_out_of_hours")
+    return say("walkthrough.report_looked_after", tell_the_police=what_to_tell_the_police(),
+               social_worker=social_worker, office_hours_note=office_hours_note())
 
 
 class ActionWalkthroughSummary(Action):
@@ -312,9 +285,10 @@ class ActionWalkthroughSummary(Action):
             return []
         looked_after = tracker.get_slot(LOOKED_AFTER_SLOT) is True
         done = searches_done(tracker.slots)
-        checked = "You have: " + "; ".join(done) + "." if done else "Report it now."
+        checked = say("walkthrough.checked", done="; ".join(done)) if done else \
+            say("walkthrough.nothing_checked")
         if tracker.get_slot(STOPPED_SLOT) == FORM:
-            checked = f"I've stopped the walkthrough. {checked}"
+            checked = say("walkthrough.stopped", checked=checked)
         dispatcher.utter_message(text=checked)
         now = now_uk()
         dispatcher.utter_message(text=report_reply(looked_after, is_office_hours(now)))
@@ -326,15 +300,15 @@ class ActionWalkthroughSummary(Action):
             when = datetime.fromisoformat(heard).astimezone(LONDON)
             seen = LastSeen(when=when, in_future=False, vague=True, text=heard)
             dispatcher.utter_message(
-                text="To work out what is due when, from what you said: " + readback(seen, now),
-                buttons=[{"title": "Yes, that's right", "payload": "/affirm"},
-                         {"title": "No", "payload": "/deny"}],
+                text=say("walkthrough.last_seen_heard", readback=readback(seen, now)),
+                buttons=CONFIRM_BUTTONS,
             )
             events.append(SlotSet(LAST_SEEN_SLOT, when.isoformat()))
         else:
             # Parents report to the police, who involve MASH; carers of a looked after
             # child may also want MASH to have the details in writing.
-            buttons = [{"title": "Make a MASH referral", "payload": "/make_referral"}]
+            buttons = [{"title": say("buttons.referral_after_walkthrough"),
+                        "payload": "/make_referral"}]
             dispatcher.utter_message(text=ASK_LAST_SEEN, buttons=buttons if looked_after else [])
         if audience.current(tracker) is None:
             events.append(SlotSet("audience", audience.CARER))
@@ -342,11 +316,7 @@ class ActionWalkthroughSummary(Action):
 
 
 def young_person_lines() -> str:
-    return (
-        "You can talk to someone now, free, and you don't have to give your name:\n"
-        f"{line('runaway_helpline', 'free')}\n{line('childline', 'free')}\n"
-        f"If you are in danger, phone {phone('police_emergency')}."
-    )
+    return say("walkthrough.young_person_help", audience.YOUNG_PERSON)
 
 
 def young_person_help(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

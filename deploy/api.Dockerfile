@@ -12,10 +12,12 @@ COPY requirements/api.lock requirements/api.lock
 RUN python -m venv .venv-api \
  && .venv-api/bin/pip install --no-cache-dir -r requirements/api.lock
 
-# The API reads the guidance records (guidance_corpus/) and shares the log sanitiser
+# The API reads the guidance records (guidance_corpus/) and the bot's copy (bot/copy/: what
+# /chat says when Rasa cannot answer), and shares the log sanitiser
 # (rasa_addons/log_privacy.py) with the Rasa side.
 COPY api api
 COPY guidance_corpus guidance_corpus
+COPY bot/copy bot/copy
 COPY rasa_addons rasa_addons
 
 RUN useradd --system --uid 10001 --create-home --home-dir /home/app --shell /usr/sbin/nologin app

@@ -1,10 +1,11 @@
 """No phone number or corpus deadline is typed into what the assistant says.
 
 Numbers live in guidance_corpus/contacts.yml and deadlines in the records' key facts; the
-code and the domain name a contact id or read a deadline, so changing one changes every
-reply. This reads every string the actions, the API's replies and the domain's responses
-can say (not docstrings or comments) and looks for any contact's number, or the tail of
-one ("675 4806"), and for any deadline the corpus states ("48 hours").
+copy (bot/copy/), the code and the domain name a contact id or a deadline, so changing one
+changes every reply. This reads every string the copy, the actions, the API's replies and
+the domain's responses can say (not docstrings or comments) and looks for any contact's
+number, or the tail of one ("675 4806"), and for any deadline the corpus states ("48
+hours"). tests/rasa_runtime/test_copy.py renders the copy with its placeholders filled.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ CODE = [*sorted((ROOT / "actions").glob("*.py")), ROOT / "api" / "safe_reply.py"
 DOMAIN = [path for path in sorted((ROOT / "bot" / "domain").glob("*.yml"))
           if not path.name.startswith("generated_")]  # generated from the corpus records
 QUESTIONS = sorted((ROOT / "bot" / "questions").glob("*.yml"))
+COPY = sorted((ROOT / "bot" / "copy").glob("*.yml"))
 
 
 # A record's id ("lac-not-found-48-hours") names the record, it does not state its deadline.
@@ -67,17 +69,27 @@ def code_strings(path: Path) -> list[tuple[int, str]]:
 def data_strings(path: Path) -> list[tuple[int, str]]:
     """Every text the domain can say, and every question a table asks."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if path.parent.name == "copy":  # every entry and note, however nested
+        return [(0, text) for text in leaves(data) if text]
     said = [variant.get("text", "") for variants in (data.get("responses") or {}).values()
             for variant in variants]
     said += [question.get("ask", "") for question in data.get("questions") or []]
     return [(0, text) for text in said if text]
 
 
+def leaves(data: object) -> list[str]:
+    if isinstance(data, dict):
+        return [text for key, value in data.items() for text in [str(key), *leaves(value)]]
+    if isinstance(data, list):
+        return [text for item in data for text in leaves(item)]
+    return [str(data)] if data is not None else []
+
+
 def copy() -> list[tuple[str, int, str]]:
     found = [(str(path.relative_to(ROOT)), line, text)
              for path in CODE for line, text in code_strings(path)]
     found += [(str(path.relative_to(ROOT)), line, text)
-              for path in [*DOMAIN, *QUESTIONS] for line, text in data_strings(path)]
+              for path in [*DOMAIN, *QUESTIONS, *COPY] for line, text in data_strings(path)]
     return found
 
 
@@ -94,3 +106,4 @@ def test_the_check_sees_the_copy() -> None:
     texts = [text for _, _, text in copy()]
     assert any("what is due when" in text for text in texts)
     assert any("What is your name?" in text for text in texts)
+    assert any("I've stopped the referral" in text for text in texts)  # bot/copy

@@ -83,3 +83,23 @@ def test_vehicle_heard_early_is_offered_for_confirmation() -> None:
     assert slots["concern_what_seen"].startswith("two men")
     prefill = slots["questionnaire_prefill"]
     assert isinstance(prefill, dict) and prefill["concern_vehicles"][0]["registration"] == "FN67"
+
+
+
+def test_one_action_asks_whether_to_stay_anonymous() -> None:
+    # The question with Crimestoppers named first: no generated ask action of the same
+    # name is made beside it, even for a moment (the SDK could find that one instead).
+    import gc
+
+    from actions.licence_concern import ANONYMOUS_SLOT, TABLE, AskConcernAnonymous
+    from actions.questionnaire import AskQuestion, ask_actions
+
+    gc.disable()
+    try:
+        made = ask_actions(TABLE, __name__, own=frozenset({ANONYMOUS_SLOT}))
+        askers = [c for c in AskQuestion.__subclasses__()
+                  if getattr(c, "slot", None) == ANONYMOUS_SLOT]
+    finally:
+        gc.enable()
+    assert ANONYMOUS_SLOT not in made and set(made) == set(TABLE.slots) - {ANONYMOUS_SLOT}
+    assert askers == [AskConcernAnonymous]
