@@ -2,9 +2,10 @@
 
 The ResponseSelector names the record (`guidance/<record id>`, trained on the records' own
 questions); its ranking is fused with BM25 search over the corpus and with the records'
-own questions nearest in spelling (guidance_corpus/fusion.py). A question no intent covers confidently gets the same
-search. If two records are close, the best is answered and the other offered as a
-button; if nothing is close enough, the assistant says so and gives people who can help.
+own questions nearest in spelling (guidance_corpus/fusion.py). A question no intent
+covers confidently gets the same search. If two records are close, the best is answered
+and the other offered as a button; if nothing is close enough, the assistant says so and
+gives people who can help.
 """
 
 from __future__ import annotations
