@@ -36,8 +36,8 @@ def grams(text: str) -> list[str]:
     out: list[str] = []
     for word in words:
         padded = f" {word} "
-        for n in range(MIN_N, MAX_N + 1):
-            out.extend(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
+        for n in range(MIN_N, min(MAX_N, len(padded)) + 1):
+            out.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     return out
 
 
@@ -51,6 +51,7 @@ class QuestionNeighbours:
             for text in (*record.questions, record.title):
                 texts.append(text)
                 owners.append(index)
+        self.texts = tuple(texts)
         self._owners = np.array(owners)
         self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
         self._bm25.index([grams(text) for text in texts], show_progress=False)

@@ -1,7 +1,7 @@
 """Record-level choice on the records' held-out questions, through the trained model.
 
 The questions are the records' `heldout_questions:`, never trained on or indexed; the
-record is chosen as action_answer_guidance chooses it (ResponseSelector fused with BM25).
+record is chosen as action_answer_guidance chooses it (guidance_corpus/fusion.py).
 The bars are a ratchet at the figures reached: raise them, never lower them.
 """
 
@@ -13,8 +13,8 @@ import pytest
 
 from tools.record_eval import Score, evaluate, selector_parser
 
-FUSED_TOP1 = 0.65
-FUSED_TOP3 = 0.84
+FUSED_TOP1 = 0.79
+FUSED_TOP3 = 0.93
 
 
 @pytest.fixture(scope="module")
@@ -30,15 +30,15 @@ def test_fused_choice_on_heldout_questions(scores: dict[str, Score]) -> None:
 
 
 # The same model ranks a few held-out questions differently from one process to the next
-# (TensorFlow's threaded arithmetic): the fused top-1 on one model was measured at 0.660
-# and 0.675 in two runs (3 of 206 questions). The margin is that plus the 2 questions the
-# comparison allowed before; anything tighter fails by chance.
-MARGIN = 5 / 206
+# (TensorFlow's threaded arithmetic): up to 3 of 206 questions. The bars above and the
+# lead below (measured: fused 0.82, best single voice 0.74) leave room for that.
+LEAD = 0.03
 
 
-def test_fusion_is_no_worse_than_either_half(scores: dict[str, Score]) -> None:
-    # Why the two are fused at all: if one alone did clearly better, the fusion would be
-    # wrong (the selector carries how people ask, which the dev set rewards).
-    best = max(scores["bm25"].top1, scores["selector"].top1)
-    assert scores["fused"].top1 >= best - MARGIN, (scores["fused"].top1, best)
-    assert scores["fused"].top3 >= max(scores["bm25"].top3, scores["selector"].top3) - 0.01
+def test_fusion_beats_each_voice_alone(scores: dict[str, Score]) -> None:
+    # Why the three are fused at all: each alone is near 0.73 top-1; if the fusion did not
+    # clearly beat the best of them, one voice would do and the others would be cost.
+    voices = ("bm25", "neighbours", "selector")
+    best = max(scores[name].top1 for name in voices)
+    assert scores["fused"].top1 >= best + LEAD, {name: s.top1 for name, s in scores.items()}
+    assert scores["fused"].top3 >= max(scores[name].top3 for name in voices) - 0.01
