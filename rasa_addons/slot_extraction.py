@@ -54,7 +54,7 @@ async def execute_custom_action(
     domain: Domain,
 ) -> tuple[list[Event], set[str]]:
     action_name = mapping.get("action")
-    if answers_nothing(action_name, tracker, domain):
+    if action_name and answers_nothing(action_name, tracker, domain):
         executed_custom_actions.add(action_name)  # as Rasa marks an action it has run
         return [], executed_custom_actions
     return await _original(self, mapping, executed_custom_actions, output_channel, nlg,
@@ -62,4 +62,4 @@ async def execute_custom_action(
 
 
 def install() -> None:
-    ActionExtractSlots._execute_custom_action = execute_custom_action  # type: ignore[method-assign]
+    ActionExtractSlots._execute_custom_action = execute_custom_action

@@ -71,4 +71,4 @@ def rasa_predict(self: RasaModel, batch_in: Any) -> dict[str, Any]:
 
 
 def install() -> None:
-    RasaModel._rasa_predict = rasa_predict  # type: ignore[method-assign]
+    RasaModel._rasa_predict = rasa_predict
