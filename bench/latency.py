@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import re
 import statistics
 import subprocess
@@ -172,13 +173,40 @@ def report(name: str, result: Result, cpu: dict[str, float], rss: dict[str, floa
     print(f"  all services: RSS {sum(rss.values()):.0f} MB")
 
 
+def machine_busy_seconds() -> float:
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
 def measured(processes: dict[str, subprocess.Popen | None], run: Callable[[], Result],
              ) -> tuple[Result, dict[str, float], dict[str, float]]:
     before = {name: cpu_seconds(p) for name, p in processes.items()}
+    load_before = os.getloadavg()[0]
+    busy_before, me_before, wall_before = machine_busy_seconds(), time.process_time(), \
+        time.monotonic()
     result = run()
     cpu = {name: cpu_seconds(p) - before[name] for name, p in processes.items()}
     rss = {name: rss_mb(p) for name, p in processes.items()}
+    # The machine is shared: CPU that neither the services nor this driver used is
+    # someone else's (contention), and makes latency and throughput worse than they are.
+    others = (machine_busy_seconds() - busy_before - sum(cpu.values())
+              - (time.process_time() - me_before))
+    wall = time.monotonic() - wall_before
+    print(f"  load average (1 min) {load_before:.2f} before, {os.getloadavg()[0]:.2f} after; "
+          f"other processes used {max(others, 0.0):.0f} CPU-s of "
+          f"{wall * psutil.cpu_count():.0f} in the run", flush=True)
     return result, cpu, rss
+
+
+def bench_ports() -> Ports:
+    """Free ports, or the ones ACTIONS_PORT / RASA_PORT / API_PORT name (a developer
+    sharing the machine with others benches on the ports given to them)."""
+    ports = Ports.free()
+    for name, attribute in (("ACTIONS_PORT", "actions"), ("RASA_PORT", "rasa"),
+                            ("API_PORT", "api"), ("REDIS_PORT", "redis")):
+        if os.environ.get(name, "").strip():
+            setattr(ports, attribute, int(os.environ[name]))
+    return ports
 
 
 def bench_ours(args: argparse.Namespace, workdir: Path) -> Result:
@@ -186,7 +214,7 @@ def bench_ours(args: argparse.Namespace, workdir: Path) -> Result:
 
     workers = args.workers or machine_rasa_workers()
     config = StackConfig(
-        model=ensure_model(), ports=Ports.free(), rasa_workers=workers,
+        model=ensure_model(), ports=bench_ports(), rasa_workers=workers,
         tracker_db_url=f"sqlite:///{workdir / 'tracker.db'}",
         database_url=f"sqlite:///{workdir / 'api.db'}",
     )
@@ -194,7 +222,7 @@ def bench_ours(args: argparse.Namespace, workdir: Path) -> Result:
     stack = Stack(config, log_dir=workdir / "logs")
     stack.start()
     try:
-        stack.wait_ready()
+        stack.wait_ready(timeout=600)  # two workers load the model slowly on a busy machine
         processes = {s.name: s.process for s in stack.services}
         result, cpu, rss = measured(processes, lambda: asyncio.run(
             drive(config.rasa_url, args.conversations, args.rounds, args.soak_minutes)))
