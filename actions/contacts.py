@@ -3,8 +3,8 @@
 Actions never write a reply, a phone number or a deadline themselves: they name a copy
 entry (``say("referral.stopped", who)``), and the copy names contacts and deadlines, so
 a number changed in guidance_corpus/contacts.yml, a deadline changed in a record or a
-sentence changed in bot/copy/ changes every reply. This module gives the renderer the
-missing clock's deadlines, which only this runtime has.
+sentence changed in bot/copy/ changes every reply. The renderer is given the missing
+clock's deadlines (missing_clock/copy.py), which only this runtime has.
 """
 
 from __future__ import annotations
@@ -12,12 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from guidance_corpus.loader import Contact
-from guidance_corpus.wording import Wording, wording
-from missing_clock import DEADLINES
-
-
-def copy() -> Wording:
-    return wording(tuple(sorted((name, rule.amount) for name, rule in DEADLINES.items())))
+from missing_clock.copy import copy
 
 
 def say(name: str, who: str | None = None, in_office_hours: bool | None = None,

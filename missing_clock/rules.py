@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from .copy import say
 from .deadlines import DEADLINES, SOURCES
 from .timeutil import LONDON, UTC, format_day, format_deadline, format_local, require_aware
 from .workdays import bank_holidays_between, working_days_deadline
@@ -93,10 +94,7 @@ def assess(
         milestones.append(
             Milestone(
                 name="police_lead",
-                description=(
-                    "For a child missing from home, contact the police: they lead the "
-                    "search and will contact the MASH if necessary."
-                ),
+                description=say("clock.milestone.police_lead"),
                 due=None,
                 status="due",
                 source_record=SOURCES["police_lead"],
@@ -124,18 +122,10 @@ def _looked_after_missing(
         due = seen + rule.as_timedelta()
         if back is not None:
             status = "done"
-            text = (
-                "Because there were particular concerns, the social worker should have "
-                f"arranged an early missing person strategy meeting within {rule.amount} "
-                "hours. Check that this happened."
-            )
+            text = say("clock.milestone.early_strategy_meeting.done")
         else:
             status = "due" if now <= due else "overdue"
-            text = (
-                "Because there are particular concerns for the child's welfare, the social "
-                "worker should arrange an early missing person strategy meeting within "
-                f"{rule.amount} hours, by {format_local(due, now)}."
-            )
+            text = say("clock.milestone.early_strategy_meeting.due", by=format_local(due, now))
         out.append(
             Milestone(
                 "early_strategy_meeting", text, _local(due), status, rule.record_id, _local(seen)
@@ -147,18 +137,10 @@ def _looked_after_missing(
     if clock >= point:
         if back is not None:
             status = "done"
-            text = (
-                f"The child was missing for {rule.amount} hours or more, so the social worker "
-                "should have notified the Executive Director of Children's Services. Check "
-                "that this happened."
-            )
+            text = say("clock.milestone.notify_executive_director.done")
         else:
             status = "due"
-            text = (
-                f"The child has been missing for {rule.amount} hours or more: the social "
-                "worker should now notify the Executive Director of Children's Services, "
-                "describing the steps taken to find and return the child."
-            )
+            text = say("clock.milestone.notify_executive_director.due")
         out.append(
             Milestone(
                 "notify_executive_director",
@@ -170,10 +152,8 @@ def _looked_after_missing(
             )
         )
     elif back is None:
-        text = (
-            f"If the child is still missing at {format_local(point, now)} ({rule.amount} "
-            "hours), the social worker must notify the Executive Director of Children's "
-            "Services."
+        text = say(
+            "clock.milestone.notify_executive_director.upcoming", at=format_local(point, now)
         )
         out.append(
             Milestone(
@@ -194,23 +174,15 @@ def _looked_after_missing(
     if clock >= point:
         if back is not None:
             status = "done"
-            text = (
-                f"The child was missing for {trigger.amount} hours or more, so a missing "
-                "person strategy meeting was required. Check with the social worker."
-            )
+            text = say("clock.milestone.strategy_meeting.done")
         else:
             status = "due" if now <= end else "overdue"
-            text = (
-                f"The child has been missing for {trigger.amount} hours or more: the social "
-                "worker must arrange a missing person strategy meeting, held within "
-                f"{window.amount} working days, {by}."
-            )
+            text = say("clock.milestone.strategy_meeting.due", by_working_days=by)
     elif back is None:
         status = "upcoming"
-        text = (
-            f"If the child is still missing at {format_local(point, now)} ({trigger.amount} "
-            "hours), a missing person strategy meeting must be held within "
-            f"{window.amount} working days, {by}."
+        text = say(
+            "clock.milestone.strategy_meeting.upcoming",
+            at=format_local(point, now), by_working_days=by,
         )
     else:
         return out
@@ -227,10 +199,7 @@ def _on_return(back: datetime, now: datetime, looked_after: bool) -> list[Milest
     out = [
         Milestone(
             name="safe_and_well_check",
-            description=(
-                "Now the child is back, a police officer should visit to check they are safe "
-                "and well (the police 'missing debrief')."
-            ),
+            description=say("clock.milestone.safe_and_well_check"),
             due=None,
             status="due",
             source_record=SOURCES["safe_and_well_check"],
@@ -242,11 +211,7 @@ def _on_return(back: datetime, now: datetime, looked_after: bool) -> list[Milest
     out.append(
         Milestone(
             name="return_interview",
-            description=(
-                "An independent return interview should take place within "
-                f"{rule.amount} hours of the child returning or being found, by "
-                f"{format_local(due, now)}."
-            ),
+            description=say("clock.milestone.return_interview", by=format_local(due, now)),
             due=_local(due),
             status="due" if now <= due else "overdue",
             source_record=rule.record_id,
@@ -255,13 +220,13 @@ def _on_return(back: datetime, now: datetime, looked_after: bool) -> list[Milest
     )
     rule = DEADLINES["social_worker_visit"]
     due = back + rule.as_timedelta()
-    who = "The child's social worker" if looked_after else "If the child has a social worker, they"
     out.append(
         Milestone(
             name="social_worker_visit",
-            description=(
-                f"{who} (or another team member) should see and listen to the child within "
-                f"{rule.amount} days of their return, by {format_local(due, now)}."
+            description=say(
+                "clock.milestone.social_worker_visit.looked_after" if looked_after
+                else "clock.milestone.social_worker_visit.at_home",
+                by=format_local(due, now),
             ),
             due=_local(due),
             status="due" if now <= due else "overdue",
@@ -273,11 +238,7 @@ def _on_return(back: datetime, now: datetime, looked_after: bool) -> list[Milest
         out.append(
             Milestone(
                 name="lac_return_notifications",
-                description=(
-                    "The social worker should make sure the parents have been told, notify "
-                    "every agency that was told the child was missing, and consider an early "
-                    "review of the care plan."
-                ),
+                description=say("clock.milestone.lac_return_notifications"),
                 due=None,
                 status="due",
                 source_record=SOURCES["lac_return_notifications"],
@@ -297,31 +258,21 @@ def _mash(rating: str, rated_at: datetime | None, now: datetime) -> Milestone:
     if rating == "green":
         return Milestone(
             "mash_green_support",
-            "The MASH rated the referral GREEN: the appropriate support services will be "
-            "identified.",
+            say("clock.milestone.mash_green_support"),
             None,
             "due",
             SOURCES["mash_green_support"],
             None if rated_at is None else _local(require_aware(rated_at, "mash_rated_at")),
         )
-    key, name, what = {
-        "red": (
-            "mash_red_strategy_meeting",
-            "mash_red_strategy_meeting",
-            "a strategy meeting will be held",
-        ),
-        "amber": (
-            "mash_amber_discussion",
-            "mash_amber_discussion",
-            "a multi-agency discussion will be held",
-        ),
-    }[rating]
+    key = "mash_red_strategy_meeting" if rating == "red" else "mash_amber_discussion"
     rule = DEADLINES[key]
     if rated_at is None:
         return Milestone(
-            name,
-            f"The MASH rated the referral {rating.upper()}: {what} within {rule.amount} "
-            "hours of the rating.",
+            key,
+            say(
+                "clock.milestone.mash_red_strategy_meeting.untimed" if rating == "red"
+                else "clock.milestone.mash_amber_discussion.untimed"
+            ),
             None,
             "due",
             rule.record_id,
@@ -331,9 +282,12 @@ def _mash(rating: str, rated_at: datetime | None, now: datetime) -> Milestone:
         raise ValueError("mash_rated_at must not be later than now")
     due = start + rule.as_timedelta()
     return Milestone(
-        name,
-        f"The MASH rated the referral {rating.upper()}: {what} within {rule.amount} hours, "
-        f"by {format_local(due, now)}.",
+        key,
+        say(
+            "clock.milestone.mash_red_strategy_meeting.timed" if rating == "red"
+            else "clock.milestone.mash_amber_discussion.timed",
+            by=format_local(due, now),
+        ),
         _local(due),
         "due" if now <= due else "overdue",
         rule.record_id,

@@ -185,9 +185,11 @@ def test_a_confident_selector_picks_its_record_and_close_ones_are_offered() -> N
     question = "what am I meant to check before I ring the police?"
     record, also = choose(question, "carer", {"carer-steps-before-reporting": 0.9})
     assert record is not None and record.id == "carer-steps-before-reporting"
-    # With the selector split between two records, both reach the person.
+    # A question that spans two records (a foster carer's: the checks before ringing, and
+    # the looked-after child's extra steps), the selector split between them: both
+    # reach the person.
     record, also = choose(
-        question, "carer",
+        "my foster child is missing, what should I check before ringing the police?", "carer",
         {"carer-steps-before-reporting": 0.45, "carer-steps-looked-after-child": 0.45},
     )
     assert record is not None

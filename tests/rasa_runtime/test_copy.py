@@ -131,7 +131,9 @@ def test_office_hours_choose_the_rows() -> None:
 def said_in_code() -> set[str]:
     """The copy entries the code names with a literal: say("referral.stopped", ...)."""
     names = set()
-    for path in [*sorted((ROOT / "actions").glob("*.py")), ROOT / "api" / "safe_reply.py"]:
+    code = [path for folder in ("actions", "missing_clock")
+            for path in sorted((ROOT / folder).glob("*.py"))]
+    for path in [*code, ROOT / "api" / "safe_reply.py"]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(
                     node.func, "attr", None)) in ("say", "say_list", "_with_helplines")
@@ -144,7 +146,8 @@ def said_in_code() -> set[str]:
 
 def test_every_entry_the_code_names_exists() -> None:
     named = said_in_code()
-    assert {"greeting", "referral.stopped", "safe_reply.unavailable"} <= named
+    assert {"greeting", "referral.stopped", "safe_reply.unavailable",
+            "clock.milestone.strategy_meeting.due"} <= named
     # ...and the names the code makes from a kind.
     named |= {f"fallback.{problem}" for problem in fallback.PROBLEMS}
     named |= {f"safety.words.{kind}" for kind in safety.KINDS}
