@@ -28,6 +28,7 @@ from missing_clock import (
     readback,
     stated_now,
 )
+from missing_clock.parse import since
 
 LAST_SEEN_SLOT = "last_seen"
 # The "now" the person stated ("it's now Thursday evening"), counted from instead of the
@@ -172,8 +173,7 @@ class ActionMissingClock(Action):
             value = last_seen.when.isoformat()
             stated = said_now.isoformat() if was_stated else None
             events += [SlotSet(LAST_SEEN_SLOT, value), SlotSet(CLOCK_NOW_SLOT, stated)]
-            shown = readback(last_seen, said_now).removeprefix("So since ").rstrip("?")
-            heard = say("clock.heard", since=shown)
+            heard = say("clock.heard", since=since(last_seen, said_now))
         now = datetime.fromisoformat(stated) if stated else now_uk()
         looked_after = tracker.get_slot("looked_after")
         if not isinstance(looked_after, bool):

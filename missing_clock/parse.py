@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from .copy import say
 from .timeutil import LONDON, UTC, format_elapsed, format_local, localise, require_aware
 
 
@@ -176,14 +177,27 @@ def parse_last_seen(text: str, now: datetime) -> LastSeen | None:
     )
 
 
+def since(last_seen: LastSeen, now: datetime) -> str:
+    """ "Friday 21 November, 18:00 — 50 hours ago". Times are Europe/London, 24-hour;
+    elapsed time is rounded down."""
+    now_utc = require_aware(now, "now")
+    return say(
+        "clock.since",
+        when=format_local(last_seen.when, now_utc, approx=last_seen.vague),
+        elapsed=format_elapsed(now_utc - last_seen.when.astimezone(UTC)),
+    )
+
+
 def readback(last_seen: LastSeen, now: datetime) -> str:
     """A question for the carer to confirm, e.g. "So since Friday 21 November, 18:00 — 50
-    hours ago?". Times are Europe/London, 24-hour; elapsed time is rounded down."""
+    hours ago?" (the copy's clock.readback)."""
     now_utc = require_aware(now, "now")
-    shown = format_local(last_seen.when, now_utc, approx=last_seen.vague)
     if last_seen.in_future or last_seen.when > now_utc:
-        return f"{shown} is later than now. When was the child last seen?"
-    return f"So since {shown} — {format_elapsed(now_utc - last_seen.when.astimezone(UTC))} ago?"
+        return say(
+            "clock.readback_later_than_now",
+            when=format_local(last_seen.when, now_utc, approx=last_seen.vague),
+        )
+    return say("clock.readback", since=since(last_seen, now_utc))
 
 
 # --------------------------------------------------------------------------- rule layer

@@ -3,7 +3,8 @@
 The practice guidance refers to "normal office hours" (e.g. the carer notifies the
 Emergency Duty Team if a looked after child goes missing outside them) but never defines
 them. ``OFFICE_HOURS`` is therefore an ASSUMPTION of this assistant, and the bot must say
-so whenever its answer depends on it (see ``OFFICE_HOURS_NOTE``).
+so whenever its answer depends on it (``office_hours_note``; its words are the copy's
+``clock.office_hours_note``).
 
 Default: Monday to Friday, 09:00-17:00 Europe/London. Override with the environment
 variable ``OFFICE_HOURS``, e.g. ``OFFICE_HOURS="Mon-Fri 08:30-17:30"``. A malformed
@@ -27,9 +28,6 @@ _SPEC_RE = re.compile(
 )
 
 DEFAULT_OFFICE_HOURS = "Mon-Fri 09:00-17:00"
-OFFICE_HOURS_NOTE = (
-    "The guidance does not define office hours; this assistant assumes {spec} (UK time)."
-)
 
 
 @dataclass(frozen=True)
@@ -85,4 +83,6 @@ def is_office_hours(dt: datetime, hours: OfficeHours | None = None) -> bool:
 
 def office_hours_note(hours: OfficeHours | None = None) -> str:
     """The sentence the bot must say whenever office hours matter to an answer."""
-    return OFFICE_HOURS_NOTE.format(spec=(hours or OFFICE_HOURS).describe())
+    from .copy import say  # the copy needs the corpus, which these settings do not
+
+    return say("clock.office_hours_note", spec=(hours or OFFICE_HOURS).describe())
