@@ -150,6 +150,8 @@ class Corpus:
 
     def citation(self, record_id: str) -> str:
         """E.g. "From: <document title>, February 2016 (v0.6), section 'Independent ...'"."""
+        # Not in bot/copy: "From: " is also the marker the web chat reads to show a line as
+        # the citation (api/static), so rewording it would break the page.
         record = self.records[record_id]
         doc = self.documents[record.source_document]
         return f"From: {doc.label()}, section '{record.source_section}'"
