@@ -52,12 +52,11 @@ class QuestionNeighbours:
                 texts.append(text)
                 owners.append(index)
         self.texts = tuple(texts)
-        self._owners = np.array(owners)
         self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
         self._bm25.index([grams(text) for text in texts], show_progress=False)
-        # Question positions of each record, best-of taken per record without a loop
-        # over all questions per query.
-        self._groups = [np.flatnonzero(self._owners == i) for i in range(len(self._ids))]
+        # Each record's question positions, worked out once rather than on every query.
+        owner_of = np.array(owners)
+        self._groups = [np.flatnonzero(owner_of == i) for i in range(len(self._ids))]
 
     def scores(self, text: str) -> dict[str, float]:
         """Record id -> score (0 when no n-gram is shared); higher is closer."""
