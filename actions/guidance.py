@@ -1,8 +1,9 @@
 """Grounded answers: every procedural answer is a corpus record, shown with its citation.
 
 The ResponseSelector names the record (`guidance/<record id>`, trained on the records' own
-questions); its ranking is fused with BM25 search over the corpus and with the records'
-own questions nearest in spelling (guidance_corpus/fusion.py). A question no intent
+questions); its ranking is fused with BM25 search over the corpus, the records' own
+questions nearest in spelling and a classifier fitted on all of them
+(guidance_corpus/fusion.py). A question no intent
 covers confidently gets the same search. If two records are close, the best is answered
 and the other offered as a button; if nothing is close enough, the assistant says so and
 gives people who can help.
@@ -20,10 +21,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import audience, situation
 from actions.contacts import say
 from actions.episode_clock import ActionMissingClock
+from actions.record_classifier import classifier_scores, default_classifier
 from guidance_corpus.fusion import Choice, answerable, best_and_close, fuse
 from guidance_corpus.loader import Record, load_corpus
-from guidance_corpus.neighbours import neighbour_scores
-from guidance_corpus.retrieval import search
+from guidance_corpus.neighbours import default_neighbours, neighbour_scores
+from guidance_corpus.retrieval import default_retriever, search
 
 RETRIEVAL_INTENT = "guidance"
 # A message that asks something; a message that only states a crisis gets only the
@@ -59,7 +61,18 @@ def rank_records(
     hits = search(text, audience=who, limit=10)
     if not answerable(selector, hits, asked, question=is_question(text)):
         return []
-    return fuse(corpus, selector, hits, audience=who, neighbours=neighbour_scores(text))
+    return fuse(
+        corpus, selector, hits, audience=who,
+        neighbours=neighbour_scores(text), classifier=classifier_scores(text),
+    )
+
+
+def warm_up() -> None:
+    """Build the search indexes and fit the record classifier before the first question,
+    so nobody waits the few seconds it takes."""
+    default_retriever()
+    default_neighbours()
+    default_classifier()
 
 
 def choose(

@@ -1,10 +1,12 @@
-"""Choose the record that answers a question: three rankings fused.
+"""Choose the record that answers a question: four rankings fused.
 
 - word-level BM25 over each whole record (guidance_corpus/retrieval.py) knows the words
   of the answer itself, and still works for a record whose questions miss a phrasing;
 - character n-gram BM25 over each record's own questions (guidance_corpus/neighbours.py)
   meets people's spelling and phrasing ("debreif", "wat happens if");
-- the ResponseSelector (trained on the same questions) knows how people ask.
+- the ResponseSelector (trained with DIET on 14 questions per record) knows how people ask;
+- a linear classifier over every record's questions (actions/record_classifier.py)
+  learns the words that tell one record's questions from its neighbours'.
 Each gives a 0-1 score per record (the two searches divided by their best score); the
 fused score is a weighted sum. The weights were chosen on the records' held-out questions
 (tools/record_eval.py; the ratchet is in tests/rasa_runtime/test_record_choice.py).
@@ -17,14 +19,18 @@ from dataclasses import dataclass
 from guidance_corpus.loader import Corpus
 from guidance_corpus.retrieval import AUDIENCE_PENALTY, CONFIDENCE_THRESHOLD, Hit, is_confident
 
-#: Weights of the three voices. Chosen on the 206 held-out questions (model of
-#: 2 December 2026, records with ~22 questions each, the selector trained on all):
-#: top-1 alone BM25 0.73, neighbours 0.74, selector 0.73; fused (BM25, selector,
-#: neighbours) 1/1/1 0.80, 1/0.5/1 0.80, 1/0.5/1.5 0.82 (top-3 0.96). With the selector
-#: trained on 14 per record (tools/guidance_nlu.py) it is 0.63 alone and fused 0.80 (0.94).
-BM25_WEIGHT = 1.0
-NEIGHBOUR_WEIGHT = 1.5
+#: Weights of the four voices, chosen on the 206 held-out questions (records with ~22
+#: questions each; the selector trained on 14 per record, tools/guidance_nlu.py).
+#: Top-1 / top-3, 2 December 2026:
+#:   BM25 0.72, neighbours 0.72, selector 0.63, classifier 0.82 / 0.92 alone;
+#:   BM25 1, neighbours 1.5, selector 0.5 (the previous fusion)  0.83 / 0.94;
+#:   BM25 1, neighbours 0.5, classifier 0.5, no selector          0.85 / 0.94;
+#:   BM25 0.5, neighbours 0.5, selector 0.5, classifier 1         0.85 / 0.96 (chosen).
+#: Three yp-* records were merged into their adult twins first (both figures after it).
+BM25_WEIGHT = 0.5
+NEIGHBOUR_WEIGHT = 0.5
 SELECTOR_WEIGHT = 0.5
+CLASSIFIER_WEIGHT = 1.0
 #: A message the classifier did not place (nlu_fallback) is answered only when BM25 is
 #: confident of its best record (retrieval.is_confident) or the selector is this sure.
 SELECTOR_SURE = 0.5
@@ -56,13 +62,16 @@ def fuse(
     hits: list[Hit],
     audience: str | None = None,
     neighbours: dict[str, float] | None = None,
+    classifier: dict[str, float] | None = None,
 ) -> list[Choice]:
     """Records ranked by fused score, best first (ties broken by id, so it is stable).
-    ``hits``: word-level BM25; ``neighbours``: question n-gram scores (any scale)."""
+    ``hits``: word-level BM25; ``neighbours``: question n-gram scores (any scale);
+    ``classifier``: the record classifier's 0-1 scores."""
     voices = (
         (SELECTOR_WEIGHT, selector),
         (BM25_WEIGHT, _normalised({h.record_id: h.score for h in hits})),
         (NEIGHBOUR_WEIGHT, _normalised(neighbours or {})),
+        (CLASSIFIER_WEIGHT, classifier or {}),
     )
     fused: dict[str, float] = {}
     for weight, scores in voices:

@@ -31,6 +31,7 @@ class Score:
 
 def evaluate(parse: Callable[[str], dict]) -> dict[str, Score]:
     from actions.guidance import rank_records, selector_ranking
+    from actions.record_classifier import classifier_scores
     from actions.situation import audience_in
     from guidance_corpus.loader import load_corpus
     from guidance_corpus.neighbours import neighbour_scores
@@ -39,7 +40,9 @@ def evaluate(parse: Callable[[str], dict]) -> dict[str, Score]:
     def best3(scores: dict[str, float]) -> list[str]:
         return sorted(scores, key=lambda rid: (-scores[rid], rid))[:3]
 
-    rankings: dict[str, list[Row]] = {"bm25": [], "neighbours": [], "selector": [], "fused": []}
+    rankings: dict[str, list[Row]] = {
+        "bm25": [], "neighbours": [], "selector": [], "classifier": [], "fused": []
+    }
     for record in load_corpus().records.values():
         for question in record.heldout_questions:
             selector = selector_ranking(parse(question))
@@ -49,6 +52,7 @@ def evaluate(parse: Callable[[str], dict]) -> dict[str, Score]:
                 "bm25": [h.record_id for h in search(question, limit=3)],
                 "neighbours": best3(neighbour_scores(question)),
                 "selector": best3(selector),
+                "classifier": best3(classifier_scores(question)),
                 "fused": [c.record_id for c in rank_records(question, who, selector)[:3]],
             }
             for name, ranked in got.items():
