@@ -20,6 +20,7 @@ from actions.safety import ActionSafetyResponse
         ("i ran away from my nan's last week", "young_person"),
         ("a man keeps bringing girls into my bar", "licence_holder"),
         ("our school has a pupil who has not been seen", "professional"),
+        ("one of our pupils has not been in since monday", "professional"),
         ("what is a return interview", None),
     ],
 )
