@@ -412,10 +412,13 @@ def _answers(url: str) -> bool:
 def start_stack(
     make_config: Callable[[], StackConfig], log_dir: Path | None = None, attempts: int = 3,
     more_services: Callable[[StackConfig], list[Service]] | None = None,
-    ready_timeout: float = 240.0,
+    ready_timeout: float = 600.0,
 ) -> Stack:
     """Start a stack and wait until it is ready, on new ports if a start fails (a port
     taken between choosing and binding it, which no check beforehand can rule out).
+    The wait is long on purpose: a service that dies fails the start at once, but one
+    that is only slow (Rasa loading a model on a busy 2-core machine took over 4 minutes
+    here) must not fail a test run by chance.
     `more_services` adds services (replicas, a balancer) started and stopped with it,
     and ready after the stack's own."""
     for attempt in range(1, attempts + 1):
