@@ -23,3 +23,6 @@ from rasa_addons.settings import get_settings
 # rather than waiting for the next submission to start the retry thread.
 if get_settings().referral_api_url:
     referral_client.start_background_retry()
+    # The search indexes and the record classifier are built before the first question,
+    # not while someone waits for its answer.
+    guidance.warm_up()

@@ -8,7 +8,8 @@ disk and nothing is trained, stored or downloaded separately.
 
 Why beside the ResponseSelector: the selector shares DIET's training with the intents,
 and trained on all ~22 questions per record it crowded out the small intents (lowest
-intent F1 0.75-0.78, tools/guidance_nlu.py), so it learns only 14 per record. This model
+intent F1 0.75-0.78), so it learns only the first `TRAINED_PER_RECORD`
+(tools/guidance_nlu.py). This model
 sees every question and nothing else. Held-out questions are never used (tools/record_eval.py).
 """
 

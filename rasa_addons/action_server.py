@@ -85,10 +85,6 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s - %(message)s")
     app = create_app(settings, args.actions)
-    if args.actions == "actions":
-        from actions.guidance import warm_up
-
-        warm_up()
     app.config.MOTD = False
     started = mark_when_serving(app)
     log.info("action server on %s:%d", settings.internal_host, args.port)
