@@ -454,19 +454,22 @@ def _load_record(path: Path, documents: dict[str, Document]) -> Record:
 
 def _check_questions_unique(records: dict[str, Record]) -> None:
     """A question may name one record only, and a held-out one is never also trained on."""
-    owner: dict[str, tuple[str, str]] = {}
+    owner: dict[str, tuple[str, str, int]] = {}
     for record in records.values():
         for name, items in (("questions", record.questions),
                             ("heldout_questions", record.heldout_questions)):
             for i, item in enumerate(items):
                 key = item.lower()
                 if key in owner:
-                    other, other_field = owner[key]
+                    other, other_field, j = owner[key]
+                    # A held-out question's text is never shown: whoever is writing
+                    # questions must not learn the measuring set from an error.
+                    shown = "it" if "heldout_questions" in (name, other_field) else f"'{item}'"
                     raise CorpusError(
                         record.path, f"{name}[{i}]",
-                        f"'{item}' is already in {other} ({other_field})",
+                        f"{shown} is already in {other} ({other_field}[{j}])",
                     )
-                owner[key] = (record.id, name)
+                owner[key] = (record.id, name, i)
 
 
 def load_corpus_uncached(path: str | Path | None = None) -> Corpus:

@@ -188,4 +188,16 @@ def test_a_question_names_one_record_only(corpus_copy: Path) -> None:
         load_corpus_uncached(corpus_copy)
     assert path.name in str(excinfo.value)
     assert "'questions[0]'" in str(excinfo.value)
-    assert "already in sample-record" in str(excinfo.value)
+    assert "already in sample-record (questions[0])" in str(excinfo.value)
+
+
+def test_a_clash_with_a_held_out_question_does_not_show_its_text(corpus_copy: Path) -> None:
+    _write(corpus_copy, GOOD_RECORD)
+    held_out = GOOD_RECORD["heldout_questions"][0]
+    other = {**GOOD_RECORD, "id": "sample-two", "heldout_questions": ["another held-out one"],
+             "questions": [held_out, *GOOD_RECORD["questions"][1:]]}
+    _write(corpus_copy, other)
+    with pytest.raises(CorpusError) as excinfo:
+        load_corpus_uncached(corpus_copy)
+    assert "already in sample-record (heldout_questions[0])" in str(excinfo.value)
+    assert held_out.lower() not in str(excinfo.value).lower()
