@@ -57,7 +57,7 @@ EXPECTED: dict[str, tuple[str, str, int, str]] = {
         72,
         "child going missing",
     ),
-    "return_interview": ("return-interview-timescale", "hours", 72, "return"),
+    "return_interview": ("return-interview", "hours", 72, "return"),
     "social_worker_visit": ("social-worker-sees-child-three-days", "days", 3, "return"),
     "mash_red_strategy_meeting": ("mash-rag-rating", "hours", 4, "red rating"),
     "mash_amber_discussion": ("mash-rag-rating", "hours", 24, "amber rating"),

@@ -87,7 +87,7 @@ def test_shout_is_a_text_message_link(page: Page) -> None:
 
 def test_show_record_button_becomes_the_disclosure(page: Page) -> None:
     corpus = load_corpus()
-    record = corpus.records["return-interview-timescale"]
+    record = corpus.records["return-interview"]
     page.route(
         "**/chat",
         _answer_with(

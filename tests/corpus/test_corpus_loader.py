@@ -55,7 +55,7 @@ def test_load_corpus_is_cached() -> None:
 
 def test_citation_format() -> None:
     corpus = load_corpus()
-    citation = corpus.citation("return-interview-timescale")
+    citation = corpus.citation("return-interview")
     assert citation.startswith("From: Missing from Home or Care")
     assert "February 2016" in citation
     assert "(v0.6)" in citation

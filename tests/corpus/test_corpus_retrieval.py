@@ -60,7 +60,7 @@ def test_hits_are_well_formed() -> None:
     assert all(isinstance(h, Hit) for h in hits)
     assert all(0.0 <= h.confidence <= 1.0 for h in hits)
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
-    assert hits[0].record_id == "return-interview-timescale"
+    assert hits[0].record_id == "return-interview"
 
 
 def test_search_is_deterministic() -> None:
@@ -94,7 +94,7 @@ def test_acronym_expansion() -> None:
     }
     assert (
         search("RHI timescale", audience="professional", limit=1)[0].record_id
-        == "return-interview-timescale"
+        == "return-interview"
     )
     assert "syn:mash" in analyse("multi-agency safeguarding hub")
     assert "syn:lac" in analyse("LAC")

@@ -43,7 +43,7 @@ def test_deadlines_are_read_from_the_corpus() -> None:
         "lac_strategy_meeting_trigger": ("lac-strategy-meeting-72-hours", "hours", 72),
         "lac_strategy_meeting_window": ("lac-strategy-meeting-72-hours", "working_days", 5),
         "lac_early_strategy_meeting": ("lac-early-strategy-meeting", "hours", 72),
-        "return_interview": ("return-interview-timescale", "hours", 72),
+        "return_interview": ("return-interview", "hours", 72),
         "social_worker_visit": ("social-worker-sees-child-three-days", "days", 3),
         "mash_red_strategy_meeting": ("mash-rag-rating", "hours", 4),
         "mash_amber_discussion": ("mash-rag-rating", "hours", 24),
@@ -267,7 +267,7 @@ def test_return_interview_72h_boundary() -> None:
     assert at["return_interview"].due == due == lon(2026, 11, 24, 4)
     assert at["return_interview"].status == "due"
     assert late["return_interview"].status == "overdue"
-    assert at["return_interview"].source_record == "return-interview-timescale"
+    assert at["return_interview"].source_record == "return-interview"
 
 
 def test_social_worker_sees_child_within_three_days() -> None:
