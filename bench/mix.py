@@ -102,6 +102,45 @@ REFERRAL = Kind(
 
 MIX: tuple[Kind, ...] = (GUIDANCE, WALKTHROUGH, REFERRAL)
 
+# More fixed conversations that bench/transcripts.py records beside the mix (and
+# tests/rasa_runtime/test_turn_cost.py replays): a licence holder's concern, a crisis
+# inside a form, a stop and a change of audience.
+SCRIPTS: dict[str, tuple[str, ...]] = {
+    "licence": (
+        '/choose_audience{"audience": "licence_holder"}',
+        "I want to report a concern about something I saw at my hotel",
+        "/deny",
+        "a girl who looked very young came in with two men and went to a room",
+        "the Example Hotel, reception",
+        "last night about 11",
+        "about 14",
+        "two men in their 30s, one called Baz",
+        "grey Vauxhall AB12 C??",
+        "/affirm",
+        "/affirm",
+        "thanks",
+    ),
+    "crisis-in-form": (
+        "my foster son has gone missing",
+        "no",
+        "yes he is looked after",
+        "he texted saying he wants to kill himself",
+        "stop",
+        "what is a return interview",
+        "read the full guidance",
+    ),
+    "audience-change": (
+        "hi",
+        '/choose_audience{"audience": "young_person"}',
+        "I ran away from home last night",
+        "I'm 14",
+        '/choose_audience{"audience": "professional"}',
+        "a pupil has not been in school for 10 days",
+        "who do I call out of hours",
+        "bye",
+    ),
+}
+
 
 def schedule(conversations: int) -> list[Kind]:
     """`conversations` kinds in the mix's proportions, in a fixed interleaved order."""

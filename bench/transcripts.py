@@ -25,43 +25,7 @@ from typing import Any
 
 import httpx
 
-from bench.mix import MIX, Kind
-
-SCRIPTS: dict[str, tuple[str, ...]] = {
-    "licence": (
-        '/choose_audience{"audience": "licence_holder"}',
-        "I want to report a concern about something I saw at my hotel",
-        "/deny",
-        "a girl who looked very young came in with two men and went to a room",
-        "the Example Hotel, reception",
-        "last night about 11",
-        "about 14",
-        "two men in their 30s, one called Baz",
-        "grey Vauxhall AB12 C??",
-        "/affirm",
-        "/affirm",
-        "thanks",
-    ),
-    "crisis-in-form": (
-        "my foster son has gone missing",
-        "no",
-        "yes he is looked after",
-        "he texted saying he wants to kill himself",
-        "stop",
-        "what is a return interview",
-        "read the full guidance",
-    ),
-    "audience-change": (
-        "hi",
-        '/choose_audience{"audience": "young_person"}',
-        "I ran away from home last night",
-        "I'm 14",
-        '/choose_audience{"audience": "professional"}',
-        "a pupil has not been in school for 10 days",
-        "who do I call out of hours",
-        "bye",
-    ),
-}
+from bench.mix import MIX, SCRIPTS, Kind
 
 
 def say(client: httpx.Client, url: str, sender: str, text: str) -> list[dict[str, Any]]:

@@ -3,6 +3,8 @@
 - Conversations can hold what people told the assistant about a child. Whole
   conversations whose last event is older than CONVERSATION_RETENTION_DAYS (default 30)
   are deleted from the tracker store, so nothing is left half-kept.
+- On SQLite the deletion is followed by a checkpoint that empties the write-ahead log
+  (rasa_addons/sqlite_wal.py), so the deleted conversations are not left in it.
 - The referral outbox: delivered rows (key, reference and times, no personal data) after
   OUTBOX_DELIVERED_RETENTION_DAYS (30); referrals the API refused for good, whose payload
   waits for an operator, after OUTBOX_FAILED_RETENTION_DAYS (14). Pending referrals are
@@ -22,6 +24,7 @@ import time
 import sqlalchemy as sa
 
 from rasa_addons.settings import get_settings
+from rasa_addons.sqlite_wal import checkpoint
 
 
 def purge(url: str, days: float, now: float | None = None) -> int:
@@ -43,6 +46,7 @@ def purge(url: str, days: float, now: float | None = None) -> int:
         for start in range(0, len(senders), 500):
             batch = senders[start : start + 500]
             connection.execute(events.delete().where(events.c.sender_id.in_(batch)))
+    checkpoint(engine)
     engine.dispose()
     return len(senders)
 

@@ -9,7 +9,8 @@
   bot/credentials-open.yml, whose REST channel also needs the token.
 - Every log record is sanitised (log_privacy.py), files are created owner-only
   (umask 077), and the cached check of action-server replies is installed, with the
-  other per-message savings (slot_extraction.py, event_types.py, tf_predict.py).
+  other per-message savings (slot_extraction.py, event_types.py, tf_predict.py,
+  policy_states.py).
 - Workers: RASA_WORKERS becomes Rasa's SANIC_WORKERS (one place to set it). Rasa's own
   check lets any lock store but its in-memory one run several workers, and ours
   (rasa_addons/lock_store.py) is one class whatever its URL, so this refuses more than
@@ -67,7 +68,13 @@ def main() -> None:
     from rasa.__main__ import main as rasa_main
     from sanic import Sanic
 
-    from rasa_addons import action_result_validation, event_types, slot_extraction, tf_predict
+    from rasa_addons import (
+        action_result_validation,
+        event_types,
+        policy_states,
+        slot_extraction,
+        tf_predict,
+    )
     from rasa_addons.serving import mark_every_app_when_serving
 
     # The cost per message (issue 13): each leaves what Rasa answers unchanged.
@@ -75,6 +82,7 @@ def main() -> None:
     slot_extraction.install()
     event_types.install()
     tf_predict.install()
+    policy_states.install()
     serving = mark_every_app_when_serving(Sanic)
     credentials = "credentials-open.yml" if settings.internal_open else "credentials.yml"
     sys.argv = [

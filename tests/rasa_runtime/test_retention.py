@@ -35,6 +35,23 @@ def test_conversations_idle_past_retention_are_deleted(tmp_path: Path, capsys) -
     assert purge(url, 30) == 0
 
 
+def test_a_purge_leaves_nothing_in_the_write_ahead_log(tmp_path: Path) -> None:
+    database = tmp_path / "tracker.db"
+    url = f"sqlite:///{database}"
+    store = UrlSQLTrackerStore(domain=Domain.empty(), host=url)  # keeps its connection open
+    tracker = DialogueStateTracker("old", slots=[])
+    tracker.update(UserUttered("Bartholomew Quennell ran off", {"name": "report_missing"},
+                               timestamp=time.time() - 31 * DAY))
+    asyncio.run(store.save(tracker))
+    save(store, "recent", time.time())
+    assert b"Bartholomew Quennell" in database.with_name("tracker.db-wal").read_bytes()
+    assert purge(url, 30) == 1
+    assert database.with_name("tracker.db-wal").stat().st_size == 0
+    content = b"".join(p.read_bytes() for p in tmp_path.glob("tracker.db*"))
+    assert b"Bartholomew Quennell" not in content
+    assert asyncio.run(store.retrieve("recent")).latest_message.text == "my son is missing"
+
+
 def test_an_empty_store_is_fine(tmp_path: Path) -> None:
     assert purge(f"sqlite:///{tmp_path / 'none.db'}", 30) == 0
 

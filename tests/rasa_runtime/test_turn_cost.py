@@ -2,15 +2,18 @@
 
 Each is checked through the real component: Rasa's `ActionExtractSlots` with the real
 domain against the project's real actions served over HTTP, Rasa's event
-deserialisation, and DIET, the ResponseSelector and TED of the trained model. Each test
+deserialisation, DIET, the ResponseSelector and TED of the trained model, and every
+policy of the trained model over trackers recorded from whole conversations. Each test
 runs the same inputs with Rasa's own code and with the addon and compares the results.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gc
 import json
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,7 +39,8 @@ from rasa.utils.endpoints import EndpointConfig
 from rasa_sdk.executor import ActionExecutor
 
 from actions.form_validation import OwnTurnFormValidation
-from rasa_addons import event_types, slot_extraction, tf_predict
+from bench.mix import GUIDANCE, REFERRAL, SCRIPTS, WALKTHROUGH, Kind
+from rasa_addons import event_types, policy_states, slot_extraction, tf_predict
 from tools.paths import ROOT
 
 # -- action_extract_slots: no call for a form's validation outside that form's turn
@@ -233,3 +237,205 @@ def test_predictions_are_bit_for_bit_the_same(model: Path) -> None:
     assert repr(ours) == repr(rasa)  # every float exactly
     traced = [o for o in gc.get_objects() if isinstance(o, RasaModel)]
     assert traced and all(hasattr(o, tf_predict.ATTRIBUTE) for o in traced)
+
+
+# -- dialogue states worked out once per prediction and shared by the policies
+
+# Whole conversations, forms included: the bench's guidance questions, the search
+# walkthrough form to its end, a MASH referral form up to (not including) sending it,
+# a crisis inside the walkthrough and a change of audience (bench/transcripts.py).
+REFERRAL_UNSENT = dataclasses.replace(
+    REFERRAL, persona=tuple(p for p in REFERRAL.persona if "send it" not in p[1]),
+    done=r"stay anonymous|change an answer|before it is sent")
+CONVERSATIONS: list[Kind | tuple[str, ...]] = [
+    GUIDANCE, WALKTHROUGH, REFERRAL_UNSENT, SCRIPTS["crisis-in-form"],
+    SCRIPTS["audience-change"],
+]
+
+
+def reply_of(messages: list[dict[str, Any]] | None) -> str:
+    return "\n".join(m.get("text") or "" for m in messages or [])
+
+
+def converse(agent: Any, loop: asyncio.AbstractEventLoop, sender: str,
+             what: Kind | tuple[str, ...]) -> None:
+    def say(text: str) -> str:
+        return reply_of(loop.run_until_complete(agent.handle_text(text, sender_id=sender)))
+
+    if not isinstance(what, Kind):
+        for text in what:
+            say(text)
+        return
+    reply = ""
+    for text in what.opening:
+        reply = say(text)
+    for _ in range(what.max_turns):
+        if re.search(what.done, reply, re.I):
+            break
+        reply = say(what.answer(reply) or "not sure")
+
+
+def policy_outputs(agent: Any, tracker: DialogueStateTracker) -> list[Any]:
+    """Every policy's prediction and the ensemble's, for `tracker`, through the graph."""
+    from rasa.core.policies.policy import Policy
+    from rasa.engine.constants import PLACEHOLDER_TRACKER
+
+    processor = agent.processor
+    schema = processor.model_metadata.predict_schema
+    targets = sorted(name for name, node in schema.nodes.items()
+                     if isinstance(node.uses, type) and issubclass(node.uses, Policy))
+    targets.append(processor.model_metadata.core_target)
+    results = processor.graph_runner.run(inputs={PLACEHOLDER_TRACKER: tracker}, targets=targets)
+    return [prediction_repr(results[target]) for target in targets]
+
+
+def prediction_repr(prediction: Any) -> str:
+    """All of a PolicyPrediction, diagnostic data included, every float exactly."""
+    fields = dict(vars(prediction))
+    fields["events"] = [comparable(e) for e in prediction.events]
+    fields["optional_events"] = [comparable(e) for e in prediction.optional_events]
+    fields["diagnostic_data"] = {k: getattr(v, "tolist", lambda v=v: v)()
+                                 for k, v in (prediction.diagnostic_data or {}).items()}
+    return repr(sorted(fields.items()))
+
+
+@pytest.fixture(scope="module")
+def recorded(model: Path, action_server: ActionServer) -> Iterator[tuple[Any, list[Any]]]:
+    """The trained model, and a copy of every tracker Rasa predicted for in the
+    conversations above, recorded with Rasa's own code."""
+    from rasa.core.agent import Agent
+    from rasa.core.processor import MessageProcessor
+
+    policy_states.uninstall()
+    agent = Agent.load(str(model), action_endpoint=EndpointConfig(action_server.url))
+    trackers: list[DialogueStateTracker] = []
+    original = MessageProcessor._predict_next_with_tracker
+
+    def recording(self: MessageProcessor, tracker: DialogueStateTracker) -> Any:
+        if not tracker.followup_action:
+            trackers.append(tracker.copy())
+        return original(self, tracker)
+
+    MessageProcessor._predict_next_with_tracker = recording  # type: ignore[method-assign]
+    loop = asyncio.new_event_loop()
+    try:
+        for number, what in enumerate(CONVERSATIONS):
+            converse(agent, loop, f"states-{number}", what)
+    finally:
+        MessageProcessor._predict_next_with_tracker = original  # type: ignore[method-assign]
+        loop.close()
+    yield agent, trackers
+    policy_states.uninstall()
+
+
+def test_recorded_conversations_cover_forms_and_long_histories(
+    recorded: tuple[Any, list[DialogueStateTracker]],
+) -> None:
+    _, trackers = recorded
+    assert len(trackers) > 100
+    loops = {t.active_loop_name for t in trackers} - {None}
+    assert {"search_walkthrough_form", "referral_form"} <= loops
+    assert max(len(t.events) for t in trackers) > 150
+
+
+def test_every_policy_predicts_the_same_with_shared_states(
+    recorded: tuple[Any, list[DialogueStateTracker]],
+) -> None:
+    agent, trackers = recorded
+    policy_states.uninstall()
+    rasa = [policy_outputs(agent, t) for t in trackers]
+    policy_states.install()
+    try:
+        ours = []
+        for tracker in trackers:
+            with policy_states.sharing(tracker) as shared:
+                ours.append(policy_outputs(agent, tracker))
+            assert shared.replays == 1  # all the policies' states from one replay
+        # And through the installed processor, as Rasa serves a message.
+        served = [prediction_repr(agent.processor._predict_next_with_tracker(t.copy()))
+                  for t in trackers]
+    finally:
+        policy_states.uninstall()
+    unshared = [prediction_repr(agent.processor._predict_next_with_tracker(t.copy()))
+                for t in trackers]
+    assert ours == rasa
+    assert served == unshared
+
+
+def test_states_and_applied_events_are_rasas_and_each_callers_own(
+    recorded: tuple[Any, list[DialogueStateTracker]],
+) -> None:
+    from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer
+
+    agent, trackers = recorded
+    domain = agent.domain
+    rule_only_data = agent.processor.graph_runner.run(
+        inputs={}, targets=["rule_only_data_provider"])["rule_only_data_provider"]
+    assert any(rule_only_data.values())  # the model has rule-only slots or loops
+    options = [(False, None), (False, rule_only_data), (True, None), (True, rule_only_data)]
+    featurizer = MaxHistoryTrackerFeaturizer()
+
+    def edited(states: list[Any], use_text: bool) -> list[Any]:
+        # What Rasa's featurizer does to the states in place; the shared parts of one
+        # state and another must take the edit the same way.
+        featurizer._choose_last_user_input([states], use_text)
+        return states
+
+    def states(tracker: DialogueStateTracker, option: tuple[bool, Any]) -> list[Any]:
+        return tracker.past_states(domain, ignore_rule_only_turns=option[0],
+                                   rule_only_data=option[1])
+
+    hidden = 0
+    for tracker in trackers:
+        policy_states.uninstall()
+        rasa = [states(tracker, option) for option in options]
+        rasa_edited = [[edited(states(tracker, option), text) for text in (False, True)]
+                       for option in options]
+        rasa_applied = tracker.applied_events()
+        policy_states.install()
+        try:
+            with policy_states.sharing(tracker) as shared:
+                for number, option in enumerate(options):
+                    first = states(tracker, option)
+                    assert first == rasa[number]
+                    if first:
+                        first[-1].clear()  # the caller's own: the next call is untouched
+                    for text in (False, True):
+                        assert (edited(states(tracker, option), text)
+                                == rasa_edited[number][text])
+                applied = tracker.applied_events()
+                assert applied == rasa_applied
+                applied.clear()
+                assert tracker.applied_events() == rasa_applied
+            assert shared.replays == 1
+        finally:
+            policy_states.uninstall()
+        hidden += len(rasa[3]) < len(rasa[0])
+    assert hidden  # some turns were rule-only, and hidden from the ML policies
+
+
+def test_outside_a_prediction_or_for_another_tracker_rasas_code_runs(
+    recorded: tuple[Any, list[DialogueStateTracker]],
+) -> None:
+    agent, trackers = recorded
+    tracker, other = trackers[-1], trackers[-2]
+    policy_states.install()
+    try:
+        assert policy_states._current.get() is None
+        assert tracker.past_states(agent.domain) == policy_states._original_past_states(
+            tracker, agent.domain)
+        with policy_states.sharing(tracker) as shared:
+            assert other.past_states(agent.domain) == policy_states._original_past_states(
+                other, agent.domain)
+            assert shared.replays == 0
+            # A tracker changed during the prediction is not served from what was kept.
+            changed = tracker.copy()
+            with policy_states.sharing(changed) as kept:
+                before = changed.past_states(agent.domain)
+                changed.update(ActionExecuted("action_listen"))
+                after = changed.past_states(agent.domain)
+            assert kept.replays == 1
+            assert after == policy_states._original_past_states(changed, agent.domain)
+            assert len(after) == len(before) + 1
+    finally:
+        policy_states.uninstall()
