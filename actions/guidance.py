@@ -33,6 +33,17 @@ RETRIEVAL_INTENT = "guidance"
 # "absent vs missing", "what's the difference", "debrief / safe and well check": two
 # records may be wanted, so a less close runner-up is shown too.
 COMPARE_RE = re.compile(r"\b(vs|versus|difference|differ|compared?|same as)\b|\w\s*/\s*\w", re.I)
+# Where a second question begins ("what should we watch for, and what can we do?",
+# "when is the meeting? who goes?"): each part is answered, not only the whole.
+SECOND_QUESTION_RE = re.compile(
+    r"(?:[,;?]|\band\b)\s*(?:and\s+|also\s+|plus\s+)?"
+    r"(?=(?:what|whats|how|who|whos|when|where|which|why|can|should|do|does|is|are|will)\b)",
+    re.IGNORECASE,
+)
+#: A part shorter than this is too little to rank on its own ("and who?").
+MIN_PART_WORDS = 4
+#: ...and a part's record is offered only if the whole question ranks it this high.
+WHOLE_TOP = 5
 QUESTION_RE = re.compile(
     r"\?|^\s*(is|are|am|can|could|do|does|did|should|shud|will|would|any|tell me)\b|"
     r"\b(who|whos|what|whats|wot|where|when|how|which|why)\b|"
@@ -81,10 +92,33 @@ def choose(
     """The record that answers ``text`` (or None) and close runners-up to offer."""
     corpus = load_corpus()
     compares = bool(COMPARE_RE.search(text))
-    best, close = best_and_close(rank_records(text, who, selector, asked), compares)
+    whole = rank_records(text, who, selector, asked)
+    best, close = best_and_close(whole, compares)
     if best is None:
         return None, []
-    return corpus.records[best.record_id], [corpus.records[c.record_id] for c in close]
+    also = [c.record_id for c in close]
+    # A question in two parts gets each part's best record: one the whole did not choose
+    # comes first among those offered, so its text is shown beside the answer. Only a
+    # record the whole question also ranks near the top: a part read alone can drift.
+    near = {c.record_id for c in whole[:WHOLE_TOP]}
+    for part in question_parts(text)[::-1]:
+        ranked = rank_records(part, who, selector, asked)
+        if ranked and ranked[0].record_id != best.record_id and ranked[0].record_id in near:
+            also = [ranked[0].record_id, *(r for r in also if r != ranked[0].record_id)]
+    return corpus.records[best.record_id], [corpus.records[r] for r in also[:2]]
+
+
+def question_parts(text: str) -> list[str]:
+    """The separate questions in ``text``, when it asks more than one; else empty."""
+    parts: list[str] = []
+    start = 0
+    for cut in SECOND_QUESTION_RE.finditer(text):
+        if cut.start() > start:
+            parts.append(text[start:cut.start()])
+            start = cut.end()
+    parts.append(text[start:])
+    asked = [p.strip(" ,;") for p in parts if len(p.split()) >= MIN_PART_WORDS and is_question(p)]
+    return asked if len(asked) > 1 else []
 
 
 def show_button(title: str, record_id: str) -> dict[str, str]:

@@ -332,3 +332,22 @@ def test_where_things_should_be_up_to_is_the_clocks_question_whatever_the_intent
     # Answered by the clock in this same turn: it asks when she was last seen, once.
     assert events == []
     assert [m["text"] for m in dispatcher.messages] == [ASK_AGAIN]
+
+
+def test_a_question_in_two_parts_gets_both_parts_answered() -> None:
+    import actions.guidance as guidance
+
+    question = (
+        "I manage a hotel. What signs of exploitation should my staff look for, "
+        "and who do we contact if we are worried?"
+    )
+    assert guidance.question_parts(question) == [
+        "I manage a hotel. What signs of exploitation should my staff look for",
+        "who do we contact if we are worried?",
+    ]
+    record, also = guidance.choose(question, "licence_holder", {})
+    assert record is not None and record.id == "licence-what-is-cse"
+    assert also and also[0].id == "licence-who-to-contact"
+    # One question, or a statement before a question, is not split.
+    assert guidance.question_parts("my foster child is missing, what should I check first?") == []
+    assert guidance.question_parts("what happens and who does it") == []

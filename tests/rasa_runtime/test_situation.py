@@ -19,6 +19,8 @@ from actions.safety import ActionSafetyResponse
         ("my foster daughter hasn't come back from college", "carer"),
         ("i ran away from my nan's last week", "young_person"),
         ("a man keeps bringing girls into my bar", "licence_holder"),
+        ("we run a little guest house near the station", "licence_holder"),
+        ("I own a B&B and something worried me last night", "licence_holder"),
         ("our school has a pupil who has not been seen", "professional"),
         ("one of our pupils has not been in since monday", "professional"),
         ("what is a return interview", None),
