@@ -117,8 +117,10 @@ def question_parts(text: str) -> list[str]:
             parts.append(text[start:cut.start()])
             start = cut.end()
     parts.append(text[start:])
-    asked = [p.strip(" ,;") for p in parts if len(p.split()) >= MIN_PART_WORDS and is_question(p)]
-    return asked if len(asked) > 1 else []
+    questions = [
+        p.strip(" ,;") for p in parts if len(p.split()) >= MIN_PART_WORDS and is_question(p)
+    ]
+    return questions if len(questions) > 1 else []
 
 
 def show_button(title: str, record_id: str) -> dict[str, str]:

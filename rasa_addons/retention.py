@@ -24,19 +24,18 @@ import time
 import sqlalchemy as sa
 
 from rasa_addons.settings import get_settings
-from rasa_addons.sqlite_wal import checkpoint
+from rasa_addons.sqlite_wal import checkpoint, is_sqlite_file, sqlite_engine
 
 
 def purge(url: str, days: float, now: float | None = None) -> int:
     """Delete conversations idle for more than `days`; returns how many were deleted."""
     cutoff = (time.time() if now is None else now) - days * 86_400
-    engine = sa.create_engine(url)
+    # On a SQLite file, the tracker store's own settings (secure_delete among them).
+    engine = sqlite_engine(url) if is_sqlite_file(url) else sa.create_engine(url)
     if not sa.inspect(engine).has_table("events"):
         return 0
     events = sa.Table("events", sa.MetaData(), autoload_with=engine)
     with engine.begin() as connection:
-        if engine.dialect.name == "sqlite":
-            connection.exec_driver_sql("PRAGMA secure_delete = ON")
         stale = (
             sa.select(events.c.sender_id)
             .group_by(events.c.sender_id)

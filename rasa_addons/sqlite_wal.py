@@ -28,6 +28,12 @@ CHECKPOINT_ATTEMPTS = 5
 logger = logging.getLogger(__name__)
 
 
+def is_sqlite_file(url: Any) -> bool:
+    """Whether ``url`` names a SQLite database kept in a file (not in memory)."""
+    parsed = sa.engine.make_url(url)
+    return parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+
+
 def sqlite_engine(url: Any) -> sa.engine.Engine:
     """An engine on a SQLite file whose connections are pooled and run SQLITE_PRAGMAS.
 

@@ -48,7 +48,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine.url import make_url
 
-from rasa_addons.sqlite_wal import checkpoint, sqlite_engine
+from rasa_addons.sqlite_wal import checkpoint, is_sqlite_file, sqlite_engine
 
 DEFAULT_URL = "sqlite:///var/tracker.db"
 
@@ -124,9 +124,7 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         super().__init__(
             domain=domain, event_broker=event_broker, **url_to_kwargs(host or DEFAULT_URL), **kwargs
         )
-        if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (
-            None, "", ":memory:"
-        ):
+        if is_sqlite_file(self.engine.url):
             # Rasa's engine has no pool for a file and no pragmas: a new engine on the
             # same URL (Rasa has created the tables), and Rasa's session factory on it.
             url = self.engine.url
