@@ -22,6 +22,7 @@ from actions import answers, audience
 from actions.answers import NOT_KNOWN
 from actions.contacts import say
 from actions.questionnaire import (
+    MISSES_SLOT,
     STOPPED_SLOT,
     AskQuestion,
     Questionnaire,
@@ -108,7 +109,28 @@ class AskConcernAnonymous(AskQuestion):
         return []
 
 
-ASK_CONCERN_ACTIONS = ask_actions(TABLE, __name__, own=frozenset({ANONYMOUS_SLOT}))
+class AskConcernDangerNow(AskQuestion):
+    """The first question, after who to tell: "who do I tell?" is answered before anything
+    is asked. A second asking (after an answer it could not read) is the question alone."""
+
+    slot = DANGER_SLOT
+    table_name = TABLE.name
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        question = TABLE.question(DANGER_SLOT)
+        assert question is not None
+        text, buttons = prompt(question, tracker.slots)
+        if not (tracker.get_slot(MISSES_SLOT) or {}).get(DANGER_SLOT):
+            text = say("licence_concern.opening", question=text)
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return []
+
+
+ASK_CONCERN_ACTIONS = ask_actions(
+    TABLE, __name__, own=frozenset({ANONYMOUS_SLOT, DANGER_SLOT})
+)
 
 
 class ActionAskConcernConfirmed(Action):

@@ -597,8 +597,12 @@ class Questionnaire(OwnTurnFormValidation, ABC):
                 if not reading.rest or answers.is_confirmation(reading.rest):
                     return prefill[question.slot]
                 found = read(question, reading.rest, now_uk())
-                return prefill[question.slot] if found in (
-                    None, NOT_KNOWN, question.fallback) else found
+                if found in (None, NOT_KNOWN, question.fallback):
+                    return prefill[question.slot]
+                if question.kind == "text" and isinstance(prefill[question.slot], str):
+                    # "yes, and they were drinking" adds to the description heard.
+                    return f"{prefill[question.slot]} {found}"
+                return found
             if reading.value is False and len(text.split()) <= 2:
                 return None  # "no": ask again plainly
         return read(question, text, now_uk())
@@ -702,6 +706,9 @@ def prompt(question: Question, slots: dict[str, Any]) -> tuple[str, list[dict[st
         heard = describe(question, prefill[question.slot])
         if question.kind == "yes_no":
             return say("questions.heard_yes_no", ask=question.ask, heard=heard), buttons
+        if question.kind == "text":
+            return (say("questions.heard_text", ask=question.ask, heard=heard),
+                    [{"title": say("buttons.yes_right"), "payload": "/affirm"}])
         keep = [{"title": say("buttons.yes_right"), "payload": "/affirm"}]
         return (say("questions.heard", ask=question.ask, heard=heard),
                 keep + [b for b in buttons if b != NOT_KNOWN_BUTTON])

@@ -35,3 +35,15 @@ def test_danger_now_gets_999_first(chat: Chat) -> None:
     chat.say('/choose_audience{"audience": "licence_holder"}')
     chat.say("I'd like to log a concern as a licence holder")
     assert chat.say_text("/affirm").startswith("Phone 999 now")
+
+
+def test_a_taxi_driver_asking_who_to_tell_is_told_first_and_not_asked_twice(chat: Chat) -> None:
+    first = chat.say_text(
+        "im a taxi driver, i keep picking up young girls from a takeaway late at night and "
+        "dropping them at houses with older blokes. who do i tell")
+    for fact in ("101", "0121 303 9611", "0800 555 111", "danger right now"):
+        assert fact in first, first
+    seen = chat.say_text("not right now no")
+    assert "picking up young girls" in seen and "pass that on" in seen, seen
+    where = chat.say_text("yes")
+    assert "Where was this" in where, where

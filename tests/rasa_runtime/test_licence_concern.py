@@ -103,3 +103,69 @@ def test_one_action_asks_whether_to_stay_anonymous() -> None:
         gc.enable()
     assert ANONYMOUS_SLOT not in made and set(made) == set(TABLE.slots) - {ANONYMOUS_SLOT}
     assert askers == [AskConcernAnonymous]
+
+TAXI_DRIVER = ("im a taxi driver, i keep picking up young girls from a takeaway late at night "
+               "and dropping them at houses with older blokes. who do i tell")
+
+
+def opening_turn(text: str, intent: str = "report_licence_concern") -> dict[str, object]:
+    """The turn that starts the form: nothing asked yet."""
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.licence_concern import ValidateLicenceConcernForm
+
+    state = Tracker(
+        "s", {}, {"text": text, "intent": {"name": intent}, "entities": []},
+        [], False, None, {"name": "licence_concern_form"}, "licence_concern_form",
+    )
+    events = asyncio.run(ValidateLicenceConcernForm().run(CollectingDispatcher(), state, {}))
+    return {e["name"]: e["value"] for e in events}
+
+
+def ask(action: object, slots: dict[str, object]) -> dict[str, object]:
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    action.run(dispatcher, Tracker("s", slots, {}, [], False, None, {}, ""), {})  # type: ignore[attr-defined]
+    return dispatcher.messages[0]
+
+
+def test_who_to_tell_comes_before_the_first_question() -> None:
+    from actions.licence_concern import AskConcernDangerNow
+
+    first = ask(AskConcernDangerNow(), {})["text"]
+    for fact in ("999", "101", "0121 303 9611", "0800 555 111", "MASH", "stop"):
+        assert fact in first, fact
+    assert first.rstrip().endswith("Is a child in danger right now?")
+    # Asked again after an answer it could not read: the question and its hint only.
+    again = ask(AskConcernDangerNow(), {"questionnaire_misses": {"concern_danger_now": 1}})
+    assert "0121 303 9611" not in again["text"] and "danger right now" in again["text"]
+
+
+def test_what_was_seen_in_the_first_message_is_offered_back_not_asked_again() -> None:
+    from actions.licence_concern import ASK_CONCERN_ACTIONS
+
+    slots = opening_turn(TAXI_DRIVER)
+    prefill = slots["questionnaire_prefill"]
+    assert isinstance(prefill, dict) and prefill["concern_what_seen"] == TAXI_DRIVER
+    asked = ask(ASK_CONCERN_ACTIONS["concern_what_seen"](),
+                {"concern_danger_now": False, "questionnaire_prefill": prefill})
+    assert f'"{TAXI_DRIVER}"' in asked["text"] and "pass that on" in asked["text"]
+    # A request to report, with nothing yet said of what was seen, is asked plainly.
+    plain = opening_turn("I am a taxi driver and want to report a concern about a passenger")
+    assert "concern_what_seen" not in (plain.get("questionnaire_prefill") or {})
+
+
+def test_yes_keeps_the_description_heard_and_more_words_are_added_to_it() -> None:
+    prefill = {"concern_what_seen": TAXI_DRIVER}
+    kept = concern_turn({"concern_danger_now": False, "questionnaire_prefill": prefill},
+                        "concern_what_seen", "yes")
+    assert kept["concern_what_seen"] == TAXI_DRIVER
+    added = concern_turn({"concern_danger_now": False, "questionnaire_prefill": prefill},
+                         "concern_what_seen", "yes, and the girls looked drunk")
+    assert added["concern_what_seen"] == f"{TAXI_DRIVER} and the girls looked drunk"
+    replaced = concern_turn({"concern_danger_now": False, "questionnaire_prefill": prefill},
+                            "concern_what_seen", "a boy in school uniform got in with two men")
+    assert replaced["concern_what_seen"] == "a boy in school uniform got in with two men"
