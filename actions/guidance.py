@@ -20,12 +20,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience, situation
 from actions.contacts import say
-from actions.episode_clock import ActionMissingClock
+from actions.episode_clock import ActionMissingClock, times_in_message
 from actions.record_classifier import classifier_scores, default_classifier
 from guidance_corpus.fusion import Choice, answerable, best_and_close, fuse
 from guidance_corpus.loader import Record, load_corpus
 from guidance_corpus.neighbours import default_neighbours, neighbour_scores
 from guidance_corpus.retrieval import default_retriever, search
+from missing_clock import EPISODE_RECORDS
 
 RETRIEVAL_INTENT = "guidance"
 # A message that asks something; a message that only states a crisis gets only the
@@ -213,7 +214,17 @@ class ActionAnswerGuidance(Action):
         messages, record_id, _ = answer_messages(tracker.latest_message, audience.current(tracker))
         for message in messages:
             dispatcher.utter_message(**message)
-        return [SlotSet("last_record", record_id)] if record_id else []
+        events: list[dict[str, Any]] = [SlotSet("last_record", record_id)] if record_id else []
+        if record_id in EPISODE_RECORDS and states_when_missing(tracker):
+            # "Missing 3 days, isn't there a meeting?": the rule, then what it means for
+            # this child, counted from what the person said.
+            events += ActionMissingClock().run(dispatcher, tracker, domain)
+        return events
+
+
+def states_when_missing(tracker: Tracker) -> bool:
+    last_seen, _now, _stated = times_in_message(tracker, strict=True)
+    return last_seen is not None and not last_seen.in_future
 
 
 class ActionShowRecord(Action):

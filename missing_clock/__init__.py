@@ -6,7 +6,13 @@ guidance corpus (``guidance_corpus``) and are checked against it at import.
 
 from __future__ import annotations
 
-from .deadlines import DEADLINES, CorpusMismatch, RuleDeadline, load_deadlines
+from .deadlines import (
+    DEADLINES,
+    EPISODE_RECORDS,
+    CorpusMismatch,
+    RuleDeadline,
+    load_deadlines,
+)
 from .parse import LastSeen, parse_last_seen, readback
 from .rules import LastSeenInFuture, Milestone, assess
 from .sentences import StatedNow, find_last_seen, stated_now
@@ -22,6 +28,7 @@ from .workdays import add_working_days, working_days_deadline
 
 __all__ = [
     "DEADLINES",
+    "EPISODE_RECORDS",
     "LONDON",
     "OFFICE_HOURS",
     "CorpusMismatch",

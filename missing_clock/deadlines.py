@@ -84,6 +84,13 @@ def load_deadlines(corpus: Corpus | None = None) -> dict[str, RuleDeadline]:
 
 DEADLINES: dict[str, RuleDeadline] = load_deadlines()
 
+#: Records whose deadlines run from the child going missing. A question answered from one
+#: of them that also says when the child went ("missing 3 days, isn't there a meeting?")
+#: can be counted for that episode.
+EPISODE_RECORDS: frozenset[str] = frozenset(
+    rule.record_id for rule in DEADLINES.values() if rule.start == "child going missing"
+)
+
 # Steps with no numeric deadline in the corpus still cite their record.
 SOURCES: dict[str, str] = {
     "police_lead": "parent-carer-reporting",

@@ -39,7 +39,8 @@ _AT_WORD_HOUR_RE = re.compile(
     rf"\b(?P<pre>at|about|around|gone|after|before)\s+(?P<hour>{'|'.join(_HOURS)})\b(?!\s+times)"
 )
 _BEEN_RE = re.compile(
-    r"\b(?:been|for|over|past|nearly|almost)\s+(?:about\s+|around\s+|roughly\s+|over\s+)?"
+    r"\b(?:been|for|over|past|nearly|almost|missing|gone|away)\s+"
+    r"(?:about\s+|around\s+|roughly\s+|over\s+|nearly\s+|almost\s+)?"
     r"(?P<n>\d+(?:\.\d+)?|a couple of|a few|two|three|four|five|six)\s+(?P<unit>hours?|days?)\b"
 )
 _AGO_RE = re.compile(

@@ -351,3 +351,26 @@ def test_a_question_in_two_parts_gets_both_parts_answered() -> None:
     # One question, or a statement before a question, is not split.
     assert guidance.question_parts("my foster child is missing, what should I check first?") == []
     assert guidance.question_parts("what happens and who does it") == []
+
+
+def test_how_long_a_child_has_been_missing_is_counted_beside_the_rule() -> None:
+    from actions.guidance import ActionAnswerGuidance
+
+    def answer(text: str) -> tuple[list[str], list[dict[str, Any]]]:
+        latest = {"text": text, "intent": {"name": "guidance"}, "entities": []}
+        said = [{"event": "user", "text": text, "parse_data": latest}]
+        dispatcher = CollectingDispatcher()
+        events = ActionAnswerGuidance().run(
+            dispatcher, Tracker("tester", {}, latest, said, False, None, {}, ""), {})
+        return [m["text"] for m in dispatcher.messages], events
+
+    texts, events = answer("my foster daughter has been missing 3 days, "
+                           "isnt there supposed to be a meeting?")
+    assert {"event": "slot", "name": "last_record", "value": "lac-strategy-meeting-72-hours",
+            "timestamp": None} in events
+    assert len(texts) == 2 and "strategy meeting" in texts[0], texts
+    assert "Counting from what you said" in texts[1] and "5 working days" in texts[1], texts
+    # The rule alone when nothing says when she went.
+    texts, _events = answer("isnt there supposed to be a strategy meeting for a looked after "
+                            "child who stays missing?")
+    assert len(texts) == 1 and "strategy meeting" in texts[0], texts

@@ -35,6 +35,26 @@ def test_times_inside_sentences(text: str, expected: str) -> None:
     assert found.when.strftime("%a %d %H:%M") == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my foster daughter has been missing 3 days, isnt there a meeting?", "Sat 28 21:00"),
+        ("hes been gone 50 hours now", "Sun 29 19:00"),
+        ("she's been away nearly two days", "Sun 29 21:00"),
+    ],
+)
+def test_how_long_missing_said_in_passing(text: str, expected: str) -> None:
+    found = find_last_seen(text, NOW, strict=True)
+    assert found is not None
+    assert found.when.strftime("%a %d %H:%M") == expected
+
+
+@pytest.mark.parametrize("text", ["she has gone missing 3 times this month",
+                                  "he was away for a school trip"])
+def test_how_often_is_not_how_long(text: str) -> None:
+    assert find_last_seen(text, NOW, strict=True) is None
+
+
 @pytest.mark.parametrize("text", ["22 Elmwood Road", "I've rung her about ten times",
                                   "she's 14", "her phone is switched off"])
 def test_no_time_in_passing_from_numbers_alone(text: str) -> None:
