@@ -162,6 +162,10 @@ class AdultError(ValueError):
     """The person is 18 or over: the guidance, and a referral, are for children."""
 
 
+#: Longer than any name: a sentence given where a name was asked is not taken as one.
+MAX_NAME_WORDS = 6
+
+
 def _short(text: str) -> bool:
     return len(text.split()) <= 6
 
@@ -185,6 +189,9 @@ def read_name(q: Question, text: str, now: datetime) -> Any:
     if answers.is_not_known(text) and _short(text):
         return NOT_KNOWN
     name = _NAME_PREFIX.sub("", text.strip()).strip(" .!,")
+    if len(name.split()) > MAX_NAME_WORDS or answers.yes_no(name).value is not None:
+        # "no she's not in danger as far as I know" answers something else, not the name.
+        return None
     return name[:120] or None
 
 
@@ -627,7 +634,10 @@ class Questionnaire(OwnTurnFormValidation, ABC):
     ) -> list[dict[str, Any]]:
         """Answers to other questions said in passing: kept to confirm, not asked cold."""
         text = typed_text(tracker)
-        if not text or is_button(tracker) or crisis_kinds(tracker):
+        # A crisis told in answer to a question is not read for other answers; the
+        # message that opened the form is ("I'm a youth worker and want to refer a 14
+        # year old who is being groomed": the role and the age are offered to confirm).
+        if not text or is_button(tracker) or (crisis_kinds(tracker) and requested is not None):
             return []
         set_now = {e["name"] for e in events}
         prefill = dict(tracker.get_slot(PREFILL_SLOT) or {})

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import audience
+from actions import audience, situation
 from actions.contacts import copy, say
 from actions.guidance import answer_messages, is_question
 from guidance_corpus.wording import Helper
@@ -73,12 +73,38 @@ NEXT_STEPS: dict[str | None, list[tuple[str, str]]] = {
 
 
 def next_step_buttons(tracker: Tracker) -> list[dict[str, str]]:
-    """Ways on from the emergency route; none inside a form, which re-asks its question."""
+    """Ways on from the emergency route; none inside a form, which re-asks its question.
+    Who is asking is read from the message when no audience was chosen ("I'm a youth
+    worker ..."), so a professional is offered a referral, not only the carer's route."""
     if tracker.active_loop.get("name"):
         return []
-    who = audience.current(tracker)
+    who = audience.current(tracker) or situation.audience_in(
+        tracker.latest_message.get("text") or "")
     return [{"title": say(f"buttons.{title}", who), "payload": payload}
             for title, payload in NEXT_STEPS.get(who, [])]
+
+
+# A crisis message can also ask for something a form does: "I want to refer a 14 year old
+# to MASH, I think she's being groomed", "two men have a girl in a room, I want to report
+# it". After the emergency route that form starts in the same turn, so the request is not
+# lost behind the 999 message. (intent -> the form, and what is said before it)
+CONTINUES_INTO: dict[str, tuple[str, str | None]] = {
+    "make_referral": ("referral_form", "referral.start"),
+    "report_licence_concern": ("licence_concern_form", None),
+}
+#: How sure the classifier must be of the request beside the crisis (its best intent other
+#: than `crisis`).
+REQUEST_CONFIDENCE = 0.5
+
+
+def requested_form(tracker: Tracker) -> tuple[str, str | None] | None:
+    if tracker.active_loop.get("name") or audience.current(tracker) == audience.YOUNG_PERSON:
+        return None
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    best = next((r for r in ranking if r.get("name") != "crisis"), None)
+    if best is None or float(best.get("confidence") or 0.0) < REQUEST_CONFIDENCE:
+        return None
+    return CONTINUES_INTO.get(str(best.get("name")))
 
 
 class ActionSafetyResponse(Action):
@@ -88,6 +114,13 @@ class ActionSafetyResponse(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        form = requested_form(tracker)
+        if form is not None:
+            name, opening = form
+            dispatcher.utter_message(text=safety_reply(tracker))
+            if opening:
+                dispatcher.utter_message(text=say(opening))
+            return [FollowupAction(name)]
         dispatcher.utter_message(text=safety_reply(tracker), buttons=next_step_buttons(tracker))
         # The emergency route is added, not substituted: a question that also sounds
         # alarming ("is it safe to stay at a friend's house?") still gets its answer.

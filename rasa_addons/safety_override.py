@@ -25,6 +25,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from spacy.language import Language
+from spacy.tokens import Span
 
 from rasa_addons.input_guard import FULL_TEXT
 
@@ -35,11 +36,28 @@ CRISIS_PREFIX = "CRISIS_"
 MAX_SCAN_CHARS = 50_000
 
 
+#: "in danger" said to be untrue ("she's not in danger", "he isn't in danger any more") is
+#: the person answering the emergency question, not raising it. Only these words right
+#: before the phrase count: "I don't think she's in danger" still matches, as does any
+#: other danger phrase in the same message ("not in danger but he has a knife").
+NEGATED_PHRASES = frozenset({"in danger"})
+NEGATIONS = frozenset({"not", "n't", "nt", "never"})
+
+
+def _negated(ent: Span) -> bool:
+    if ent.text.lower() not in NEGATED_PHRASES or ent.start == 0:
+        return False
+    before = ent.doc[ent.start - 1]
+    return before.lower_ in NEGATIONS or before.lemma_ == "not" or (
+        before.lower_ == "longer" and ent.start >= 2 and ent.doc[ent.start - 2].lower_ == "no"
+    )
+
+
 def crisis_spans(nlp: Language, text: str) -> list[tuple[str, int, int]]:
     """(kind, start, end) of the first phrase of each crisis category in `text`."""
     found: dict[str, tuple[str, int, int]] = {}
     for ent in nlp(text[:MAX_SCAN_CHARS]).ents:
-        if ent.label_.startswith(CRISIS_PREFIX):
+        if ent.label_.startswith(CRISIS_PREFIX) and not _negated(ent):
             kind = ent.label_[len(CRISIS_PREFIX) :].lower()
             found.setdefault(kind, (kind, ent.start_char, ent.end_char))
     return list(found.values())

@@ -374,3 +374,64 @@ def test_how_long_a_child_has_been_missing_is_counted_beside_the_rule() -> None:
     texts, _events = answer("isnt there supposed to be a strategy meeting for a looked after "
                             "child who stays missing?")
     assert len(texts) == 1 and "strategy meeting" in texts[0], texts
+
+
+GROOMING_REFERRAL = ("I'm a youth worker and I want to refer a 14 year old girl to MASH, I think "
+                     "she's being groomed by older men, she keeps going missing")
+
+
+def crisis_tracker(text: str, second: tuple[str, float], slots: dict[str, Any] | None = None,
+                   loop: str | None = None) -> Tracker:
+    latest = {"text": text, "intent": {"name": "crisis", "confidence": 1.0},
+              "intent_ranking": [{"name": "crisis", "confidence": 1.0},
+                                 {"name": second[0], "confidence": second[1]}],
+              "entities": [{"entity": "crisis_type", "value": "abuse"}]}
+    return Tracker("tester", slots or {}, latest, [], False, None,
+                   {"name": loop} if loop else {}, "")
+
+
+def test_a_request_beside_a_crisis_starts_its_form_after_the_emergency_route() -> None:
+    from rasa_sdk.events import FollowupAction
+
+    dispatcher = CollectingDispatcher()
+    events = ActionSafetyResponse().run(
+        dispatcher, crisis_tracker(GROOMING_REFERRAL, ("make_referral", 0.99)), {})
+    assert events == [FollowupAction("referral_form")]
+    texts = [m["text"] for m in dispatcher.messages]
+    assert "999" in texts[0].splitlines()[0] and "one question at a time" in texts[1], texts
+
+    for tracker in (
+        # Not sure enough it is a request,
+        crisis_tracker(GROOMING_REFERRAL, ("make_referral", 0.3)),
+        # a young person (referrals are made by adults),
+        crisis_tracker(GROOMING_REFERRAL, ("make_referral", 0.99), {"audience": "young_person"}),
+        # or a form already running: the emergency route alone.
+        crisis_tracker(GROOMING_REFERRAL, ("make_referral", 0.99), loop="search_walkthrough_form"),
+    ):
+        dispatcher = CollectingDispatcher()
+        events = ActionSafetyResponse().run(dispatcher, tracker, {})
+        assert not any(e.get("event") == "followup" for e in events), events
+
+
+def test_the_way_on_from_the_emergency_route_suits_who_the_message_says_is_asking() -> None:
+    from actions.safety import next_step_buttons
+
+    tracker = crisis_tracker("I'm a youth worker, a girl I work with is being groomed",
+                             ("guidance", 0.2))
+    payloads = [b["payload"] for b in next_step_buttons(tracker)]
+    assert "/make_referral" in payloads
+
+
+def test_a_sentence_where_a_name_was_asked_is_not_taken_as_the_name() -> None:
+    from datetime import datetime
+
+    from actions.questionnaire import load_table, read_name
+
+    question = load_table("referral").question("referrer_name")
+    assert question is not None
+    now = datetime.now()
+    assert read_name(question, "my name is Sam Jones", now) == "Sam Jones"
+    assert read_name(question, "Yasmin Begum-Ali", now) == "Yasmin Begum-Ali"
+    assert read_name(question, "no she's not in danger at the moment as far as I know",
+                     now) is None
+    assert read_name(question, "yes", now) is None

@@ -58,6 +58,25 @@ def test_ordinary_messages_raise_no_crisis(nlp: spacy.language.Language, text: s
     assert crisis_types(nlp, text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        # "in danger" said to be untrue is an answer, not an alarm...
+        ("no she's not in danger at the moment as far as I know", []),
+        ("she isnt in danger", []),
+        ("he's no longer in danger", []),
+        # ...but only right after the negation, and never hiding another danger phrase.
+        ("I don't think she's in danger", ["danger"]),
+        ("she's not in danger but he has a knife", ["danger"]),
+        ("is she in danger", ["danger"]),
+    ],
+)
+def test_danger_said_to_be_untrue(
+    nlp: spacy.language.Language, text: str, kinds: list[str]
+) -> None:
+    assert crisis_types(nlp, text) == kinds
+
+
 def test_pattern_notation() -> None:
     assert phrase_to_pattern("~run away?") == [
         {"LEMMA": {"IN": ["run"]}},
