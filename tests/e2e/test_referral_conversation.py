@@ -136,3 +136,20 @@ def test_young_person_is_pointed_to_helplines_not_a_form(chat: Chat) -> None:
     reply = chat.say_text("I want to make a referral to MASH")
     assert "116 000" in reply and "0800 1111" in reply
     assert "What is your name?" not in reply
+
+
+def test_a_referral_asked_for_beside_a_disclosure_starts_after_the_emergency_route(
+    chat: Chat,
+) -> None:
+    first = chat.say_text(
+        "I'm a youth worker and I want to refer a 14 year old girl to MASH, I think she's "
+        "being groomed by older men, she keeps going missing")
+    assert "999" in first.splitlines()[0], first
+    assert "What is your name?" in first, first
+    # Answering the emergency message rather than the question loses nothing and raises
+    # no second alarm: the name is asked for again.
+    again = chat.say_text("no she's not in danger at the moment as far as I know")
+    assert "999" not in again and "name" in again, again
+    role = chat.say_text("Sam Okafor")
+    # "I'm a youth worker" was heard in the first message: offered to confirm.
+    assert "What is your role?" in role and "From what you said" in role, role
