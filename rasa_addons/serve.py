@@ -10,7 +10,7 @@
 - Every log record is sanitised (log_privacy.py), files are created owner-only
   (umask 077), and the cached check of action-server replies is installed, with the
   other per-message savings (slot_extraction.py, event_types.py, tf_predict.py,
-  policy_states.py).
+  policy_states.py, policies_when_needed.py).
 - Workers: RASA_WORKERS becomes Rasa's SANIC_WORKERS (one place to set it). Rasa's own
   check lets any lock store but its in-memory one run several workers, and ours
   (rasa_addons/lock_store.py) is one class whatever its URL, so this refuses more than
@@ -71,6 +71,7 @@ def main() -> None:
     from rasa_addons import (
         action_result_validation,
         event_types,
+        policies_when_needed,
         policy_states,
         slot_extraction,
         tf_predict,
@@ -83,6 +84,7 @@ def main() -> None:
     event_types.install()
     tf_predict.install()
     policy_states.install()
+    policies_when_needed.install()
     serving = mark_every_app_when_serving(Sanic)
     credentials = "credentials-open.yml" if settings.internal_open else "credentials.yml"
     sys.argv = [

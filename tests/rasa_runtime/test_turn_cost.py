@@ -24,6 +24,8 @@ import pytest
 from rasa.core.actions.action import ActionExtractSlots
 from rasa.core.channels import CollectingOutputChannel
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.core.policies.policy import PolicyPrediction
+from rasa.engine.constants import PLACEHOLDER_TRACKER
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -40,7 +42,13 @@ from rasa_sdk.executor import ActionExecutor
 
 from actions.form_validation import OwnTurnFormValidation
 from bench.mix import GUIDANCE, REFERRAL, SCRIPTS, WALKTHROUGH, Kind
-from rasa_addons import event_types, policy_states, slot_extraction, tf_predict
+from rasa_addons import (
+    event_types,
+    policies_when_needed,
+    policy_states,
+    slot_extraction,
+    tf_predict,
+)
 from tools.paths import ROOT
 
 # -- action_extract_slots: no call for a form's validation outside that form's turn
@@ -439,3 +447,154 @@ def test_outside_a_prediction_or_for_another_tracker_rasas_code_runs(
             assert len(after) == len(before) + 1
     finally:
         policy_states.uninstall()
+
+
+# -- MemoizationPolicy and TED run only when their predictions could change the choice
+
+
+def ensemble_prediction(agent: Any, tracker: DialogueStateTracker) -> str:
+    """The ensemble's prediction for `tracker`, as the processor gets it."""
+    return prediction_repr(agent.processor._predict_next_with_tracker(tracker.copy()))
+
+
+def deferred_share(agent: Any, trackers: list[DialogueStateTracker]) -> float:
+    runner = agent.processor.graph_runner
+    plan = policies_when_needed.plan_for(runner, agent.processor.model_metadata.core_target)
+    assert plan is not None
+    deferred = 0
+    for tracker in trackers:
+        first = runner.run(inputs={PLACEHOLDER_TRACKER: tracker.copy()},
+                           targets=[*plan.first, plan.domain])
+        deferred += policies_when_needed.cannot_change(
+            [first[name] for name in plan.first], list(plan.deferred.values()), tracker,
+            first[plan.domain])
+    return deferred / len(trackers)
+
+
+def test_the_ensemble_predicts_the_same_with_policies_deferred(
+    recorded: tuple[Any, list[DialogueStateTracker]],
+) -> None:
+    agent, trackers = recorded
+    plan = policies_when_needed.plan_for(agent.processor.graph_runner,
+                                         agent.processor.model_metadata.core_target)
+    assert plan is not None and plan.first == ("run_RulePolicy0",)
+    assert set(plan.deferred) == {"run_MemoizationPolicy1", "run_TEDPolicy2"}
+    rasa = [ensemble_prediction(agent, t) for t in trackers]
+    policy_states.install()  # as served: with the shared states
+    policies_when_needed.install()
+    try:
+        ours = [ensemble_prediction(agent, t) for t in trackers]
+        share = deferred_share(agent, trackers)
+    finally:
+        policies_when_needed.uninstall()
+        policy_states.uninstall()
+    assert ours == rasa
+    assert share > 0.8  # (the next test makes RulePolicy unsure, so that they run)
+
+
+def test_deferred_policies_run_when_they_can_win(
+    recorded: tuple[Any, list[DialogueStateTracker]],
+) -> None:
+    """RulePolicy made unsure (its confidences halved): MemoizationPolicy and TED must run
+    and sometimes win, and the ensemble still predicts what Rasa's code predicts."""
+    agent, trackers = recorded
+    runner = agent.processor.graph_runner
+    node = runner._instantiated_nodes["run_RulePolicy0"]
+    rule_fn = node._fn
+
+    def unsure(policy: Any, **kwargs: Any) -> Any:
+        prediction = rule_fn(policy, **kwargs)
+        prediction.probabilities = [p / 2 for p in prediction.probabilities]
+        return prediction
+
+    node._fn = unsure
+    try:
+        rasa = [ensemble_prediction(agent, t) for t in trackers]
+        policies_when_needed.install()
+        try:
+            ours = [ensemble_prediction(agent, t) for t in trackers]
+        finally:
+            policies_when_needed.uninstall()
+        # Leaving them out regardless would have changed predictions: the test can fail.
+        plan = policies_when_needed.plan_for(runner, agent.processor.model_metadata.core_target)
+        assert plan is not None
+        always_left_out = [
+            prediction_repr(runner.run(
+                inputs={PLACEHOLDER_TRACKER: t.copy(), **dict.fromkeys(plan.deferred)},
+                targets=[agent.processor.model_metadata.core_target],
+            )[agent.processor.model_metadata.core_target])
+            for t in trackers[:60]
+        ]
+    finally:
+        node._fn = rule_fn
+    assert ours == rasa
+    assert any("MemoizationPolicy" in p for p in rasa)
+    assert always_left_out != rasa[:60]
+
+
+def ensemble_cases(domain: Domain) -> Iterator[tuple[list[PolicyPrediction],
+                                                     list[PolicyPrediction], list[Any]]]:
+    """Predictions of the policies run first and of deferred ones, in every combination
+    of what decides the ensemble: confidence, priority, no-user and end-to-end flags,
+    mandatory events."""
+    from rasa.shared.core.events import LoopInterrupted
+
+    size = domain.num_actions
+
+    def one(index: int, confidence: float, priority: int, **flags: Any) -> PolicyPrediction:
+        probabilities = [0.0] * size
+        probabilities[index] = confidence
+        return PolicyPrediction(probabilities, f"policy{priority}", priority, **flags)
+
+    a, b = 3, 5
+    firsts = [
+        [one(index, confidence, 6, is_no_user_prediction=no_user,
+             is_end_to_end_prediction=e2e, events=events)]
+        for index in (a, b) for confidence in (1.0, 0.3, 0.0)
+        for no_user in (False, True) for e2e in (False, True)
+        for events in ([], [LoopInterrupted(True)])
+    ]
+    memos = [one(a, 0.0, 3), one(a, 1.0, 3), one(b, 1.0, 3)]
+    teds = [one(index, confidence, 1, is_end_to_end_prediction=e2e,
+                optional_events=[SlotSet("audience", "carer")])
+            for index in (a, b) for confidence in (0.016, 0.7, 1.0) for e2e in (False, True)]
+    for first in firsts:
+        for memo in memos:
+            for ted in teds:
+                yield first, [memo, ted], [
+                    policies_when_needed.Deferred(3, policies_when_needed.never),
+                    policies_when_needed.Deferred(
+                        1, lambda _t, e2e=ted.is_end_to_end_prediction: e2e),
+                ]
+
+
+def test_deferring_never_changes_rasas_ensemble_choice(domain: Domain) -> None:
+    from rasa.core.policies.ensemble import DefaultPolicyPredictionEnsemble
+    from rasa.shared.core.events import ActionExecutionRejected
+
+    ensemble = DefaultPolicyPredictionEnsemble()
+    rejected = domain.action_names_or_texts[3]
+    trackers = [
+        DialogueStateTracker.from_events("e", [*started(), user("hello", "greet")]),
+        DialogueStateTracker.from_events(
+            "e", [*started(), user("hello", "greet"), ActionExecuted("utter_greet")]),
+        DialogueStateTracker.from_events(
+            "e", [*started(), user("hello", "greet"), ActionExecutionRejected(rejected)]),
+    ]
+
+    def combined(predictions: list[PolicyPrediction], tracker: DialogueStateTracker) -> str:
+        copies = [PolicyPrediction(list(p.probabilities), p.policy_name, p.policy_priority,
+                                   list(p.events), list(p.optional_events),
+                                   p.is_end_to_end_prediction, p.is_no_user_prediction)
+                  for p in predictions]
+        return prediction_repr(ensemble.combine_predictions(copies, tracker, domain))
+
+    outcomes: set[tuple[bool, bool]] = set()
+    for tracker in trackers:
+        for first, later, how in ensemble_cases(domain):
+            left_out = policies_when_needed.cannot_change(first, how, tracker, domain)
+            same = combined([*first, *later], tracker) == combined(first, tracker)
+            assert same or not left_out, (first, later, tracker.events[-1])
+            outcomes.add((left_out, same))
+    # Cases left out, cases run that did matter and cases run that did not.
+    assert outcomes == {(True, True), (False, False), (False, True)}
