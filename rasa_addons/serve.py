@@ -10,7 +10,7 @@
 - Every log record is sanitised (log_privacy.py), files are created owner-only
   (umask 077), and the cached check of action-server replies is installed, with the
   other per-message savings (slot_extraction.py, event_types.py, tf_predict.py,
-  policy_states.py, policies_when_needed.py).
+  policy_states.py, policies_when_needed.py, graph_schema.py, action_calls.py).
 - Workers: RASA_WORKERS becomes Rasa's SANIC_WORKERS (one place to set it). Rasa's own
   check lets any lock store but its in-memory one run several workers, and ours
   (rasa_addons/lock_store.py) is one class whatever its URL, so this refuses more than
@@ -69,8 +69,10 @@ def main() -> None:
     from sanic import Sanic
 
     from rasa_addons import (
+        action_calls,
         action_result_validation,
         event_types,
+        graph_schema,
         policies_when_needed,
         policy_states,
         slot_extraction,
@@ -85,6 +87,8 @@ def main() -> None:
     tf_predict.install()
     policy_states.install()
     policies_when_needed.install()
+    graph_schema.install()
+    action_calls.install()
     serving = mark_every_app_when_serving(Sanic)
     credentials = "credentials-open.yml" if settings.internal_open else "credentials.yml"
     sys.argv = [

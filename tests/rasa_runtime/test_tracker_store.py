@@ -155,3 +155,61 @@ def test_a_redaction_leaves_no_content_in_the_write_ahead_log(tmp_path: Path) ->
     tracker.update(UserUttered("thanks", {"name": "greet", "confidence": 1.0}))
     asyncio.run(store.save(tracker))
     assert asyncio.run(store.retrieve("carer")).latest_message.text == "thanks"
+
+
+def _rows(database: Path) -> list[tuple]:
+    with sqlite3.connect(database) as connection:
+        return connection.execute(
+            "SELECT sender_id, type_name, timestamp, intent_name, action_name, data "
+            "FROM events ORDER BY id"
+        ).fetchall()
+
+
+def test_reads_and_writes_are_rasas_own(tmp_path: Path) -> None:
+    """The store's own SQL (issue 13) stores the same rows as Rasa's SQLTrackerStore and
+    reads back the same latest session, turn by turn, across two session starts."""
+    import asyncio
+
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.events import SessionStarted
+
+    domain = Domain.from_yaml(
+        "version: '3.1'\nintents: [greet, inform]\n"
+        "slots:\n  audience: {type: text, mappings: [{type: custom}]}\n"
+    )
+    ours = UrlSQLTrackerStore(domain=domain, host=f"sqlite:///{tmp_path / 'ours.db'}")
+    rasas = SQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    turns = [
+        [UserUttered("hello", {"name": "greet", "confidence": 1.0}, timestamp=1.0),
+         ActionExecuted("utter_greet", timestamp=1.5), BotUttered("hi", timestamp=1.6)],
+        [SessionStarted(timestamp=10.0), ActionExecuted("action_listen", timestamp=10.1),
+         SlotSet("audience", "carer", timestamp=10.2)],
+        [UserUttered("my foster son/ is 14", {"name": "inform", "confidence": 0.9},
+                     timestamp=11.0), ActionExecuted("action_listen", timestamp=11.1)],
+        [SessionStarted(timestamp=20.0), UserUttered("é and ü", {"name": "greet"},
+                                                     timestamp=20.5)],
+    ]
+    for sender in ("two-sessions", "other"):
+        ours_tracker = DialogueStateTracker(sender, slots=domain.slots)
+        rasas_tracker = DialogueStateTracker(sender, slots=domain.slots)
+        for turn in turns:
+            for event in turn:
+                ours_tracker.update(event)
+                rasas_tracker.update(event)
+            asyncio.run(ours.save(ours_tracker))
+            asyncio.run(rasas.save(rasas_tracker))
+            got = asyncio.run(ours.retrieve(sender))
+            want = asyncio.run(rasas.retrieve(sender))
+            assert got is not None and want is not None
+            assert [e.as_dict() for e in got.events] == [e.as_dict() for e in want.events]
+    # The same rows, including Rasa's own way of counting what is already stored (from
+    # the latest session start, so a tracker holding older sessions stores some again).
+    assert _rows(tmp_path / "ours.db") == _rows(tmp_path / "rasa.db")
+    # The latest session only: from the second session start on.
+    latest = asyncio.run(ours.retrieve("two-sessions"))
+    assert latest is not None and latest.events[0].type_name == "session_started"
+    assert asyncio.run(ours.retrieve("nobody")) is None
+    full = asyncio.run(ours.retrieve_full_tracker("two-sessions"))
+    rasas_full = asyncio.run(rasas.retrieve_full_tracker("two-sessions"))
+    assert full is not None and rasas_full is not None
+    assert [e.as_dict() for e in full.events] == [e.as_dict() for e in rasas_full.events]

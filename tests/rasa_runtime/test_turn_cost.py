@@ -44,6 +44,7 @@ from actions.form_validation import OwnTurnFormValidation
 from bench.mix import GUIDANCE, REFERRAL, SCRIPTS, WALKTHROUGH, Kind
 from rasa_addons import (
     event_types,
+    graph_schema,
     policies_when_needed,
     policy_states,
     slot_extraction,
@@ -598,3 +599,31 @@ def test_deferring_never_changes_rasas_ensemble_choice(domain: Domain) -> None:
             outcomes.add((left_out, same))
     # Cases left out, cases run that did matter and cases run that did not.
     assert outcomes == {(True, True), (False, False), (False, True)}
+
+
+# -- graph_schema: each run's part of the graph worked out once
+
+
+def test_each_runs_part_of_the_graph_is_rasas_own(
+    recorded: tuple[Any, list[DialogueStateTracker]],
+) -> None:
+    agent, trackers = recorded
+    metadata = agent.processor.model_metadata
+    schema = metadata.predict_schema
+    target_lists = [[metadata.core_target], [metadata.nlu_target],
+                    [metadata.core_target, metadata.nlu_target], sorted(schema.nodes)]
+    target_lists += [[name] for name in sorted(schema.nodes)]
+    graph_schema.uninstall()
+    rasa = [schema.minimal_graph_schema(targets) for targets in target_lists]
+    rasa_predictions = [policy_outputs(agent, t) for t in trackers[:40]]
+    graph_schema.install()
+    try:
+        ours = [schema.minimal_graph_schema(targets) for targets in target_lists]
+        again = [schema.minimal_graph_schema(list(targets)) for targets in target_lists]
+        predictions = [policy_outputs(agent, t) for t in trackers[:40]]
+    finally:
+        graph_schema.uninstall()
+    assert ours == rasa
+    assert all(kept is first for kept, first in zip(again, ours, strict=True))
+    assert len({len(part.nodes) for part in ours}) > 3  # the target lists differ
+    assert predictions == rasa_predictions
