@@ -169,10 +169,14 @@ def parse_data_parser(model: Path | str) -> Callable[[str], dict[str, Any]]:
     return lambda text: loop.run_until_complete(agent.parse_message(text))
 
 
+def intent_parser(parse_data: Callable[[str], dict[str, Any]]) -> Callable[[str], str]:
+    """The intent name from a whole-parse function."""
+    return lambda text: (parse_data(text).get("intent") or {}).get("name") or ""
+
+
 def model_parser(model: Path | str) -> Callable[[str], str]:
     """A parse function for a trained Rasa model (the whole NLU pipeline): the intent."""
-    parse_data = parse_data_parser(model)
-    return lambda text: (parse_data(text).get("intent") or {}).get("name") or ""
+    return intent_parser(parse_data_parser(model))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -87,25 +87,15 @@ def wait_gone(processes: list[psutil.Process], timeout: float = 30) -> list[psut
     return alive
 
 
-def test_sigterm_stops_all_three_services_and_leaves_no_orphans(
+def test_a_killed_service_is_restarted_and_sigterm_then_stops_everything(
     tmp_path: Path, model: Path
 ) -> None:
-    process, _ports = start_supervisor(tmp_path, model)
-    children = descendants(process)
-    assert len(children) >= 3
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=60) == 0
-    assert wait_gone(children) == []
-    log = (tmp_path / "supervisor.log").read_text()
-    assert "[stack] stopped." in log
-    assert "[rasa   ]" in log and "[actions]" in log and "[api    ]" in log
-
-
-def test_a_killed_service_is_restarted_and_the_chat_answers_safely_meanwhile(
-    tmp_path: Path, model: Path
-) -> None:
+    """A killed service comes back while the chat answers safely; then SIGTERM stops all
+    three services, the restarted one included, and leaves no orphans. (One stack start
+    for both: each start loads the model, most of a minute on CI.)"""
     process, ports = start_supervisor(tmp_path, model)
     api = f"http://127.0.0.1:{ports['API_PORT']}"
+    stopped = False
     try:
         first = action_server_of(process, ports)
         first.kill()  # SIGKILL, as the OOM killer or a crash would
@@ -123,9 +113,20 @@ def test_a_killed_service_is_restarted_and_the_chat_answers_safely_meanwhile(
         log = (tmp_path / "supervisor.log").read_text()
         assert "[stack] actions exited with code -9; restarting it in 1 s" in log
         assert "[stack] actions restarted." in log
-    finally:
+
+        children = descendants(process)
+        assert len(children) >= 3
         process.send_signal(signal.SIGTERM)
+        stopped = True
         assert process.wait(timeout=60) == 0
+        assert wait_gone(children) == []
+        log = (tmp_path / "supervisor.log").read_text()
+        assert "[stack] stopped." in log
+        assert "[rasa   ]" in log and "[actions]" in log and "[api    ]" in log
+    finally:
+        if not stopped:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=60)
 
 
 def test_a_service_that_keeps_dying_stops_everything_with_a_non_zero_exit(

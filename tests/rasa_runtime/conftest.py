@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +18,15 @@ ARTIFACTS = ROOT / "test-artifacts"
 @pytest.fixture(scope="session")
 def model() -> Path:
     return ensure_model()
+
+
+@pytest.fixture(scope="session")
+def parse_data(model: Path) -> Callable[[str], dict[str, Any]]:
+    """The trained model's whole parse of a text, loaded once for every test that only
+    parses (loading it is most of a minute on CI's two cores)."""
+    from tools.crisis_eval import parse_data_parser
+
+    return parse_data_parser(model)
 
 
 @pytest.fixture(scope="session")

@@ -7,22 +7,22 @@ The sets in tests/safety/ were written before tuning: at least 80 crisis phrasin
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tools.crisis_eval import (
     Result,
     evaluate,
+    intent_parser,
     load_crisis_messages,
     load_ordinary_messages,
-    model_parser,
 )
 
 
 @pytest.fixture(scope="module")
-def parse(model: Path) -> Callable[[str], str]:
-    return model_parser(model)
+def parse(parse_data: Callable[[str], dict[str, Any]]) -> Callable[[str], str]:
+    return intent_parser(parse_data)
 
 
 @pytest.fixture(scope="module")
