@@ -21,8 +21,8 @@ rule-only features, so each option (`ignore_rule_only_turns`, `rule_only_data`) 
 states Rasa's code gives. Every call gets its own copy: the featurizer edits the states
 in place (it deletes the intent or the text of the latest user input), and the copy
 keeps the sharing of one state's parts with another's that Rasa's loop creates, so an
-edit reaches the same states it would reach in Rasa's. `applied_events` is kept the same
-way (each caller gets its own list of the same events).
+edit reaches the same states it would reach in Rasa's. (The applied events the replay
+starts from are kept by rasa_addons/applied_events.py, for the whole message.)
 
 Any other tracker (MemoizationPolicy's shortened ones), a domain class with its own
 `states_for_tracker_history`, a call outside a prediction, or a tracker whose
@@ -45,11 +45,9 @@ from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.constants import PREVIOUS_ACTION
 from rasa.shared.core.domain import Domain, State
-from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
 _original_past_states = DialogueStateTracker.past_states
-_original_applied_events = DialogueStateTracker.applied_events
 _original_predict = MessageProcessor._predict_next_with_tracker
 
 # The loop `_states` mirrors: a domain class that overrides it goes to its own code.
@@ -74,12 +72,11 @@ def _fingerprint(tracker: DialogueStateTracker) -> tuple[int, int]:
 
 
 class Shared:
-    """The states and applied events of one tracker during one prediction."""
+    """The states of one tracker during one prediction."""
 
     def __init__(self, tracker: DialogueStateTracker) -> None:
         self.tracker = tracker
         self.fingerprint = _fingerprint(tracker)
-        self.applied: list[Event] | None = None
         self.turns: dict[tuple[int, bool], tuple[Domain, list[Turn]]] = {}
         self.replays = 0  # how many times the events were replayed (for the test)
 
@@ -107,7 +104,7 @@ _current: ContextVar[Shared | None] = ContextVar("policy_states", default=None)
 
 @contextlib.contextmanager
 def sharing(tracker: DialogueStateTracker) -> Iterator[Shared]:
-    """Share `tracker`'s states and applied events between the calls made inside."""
+    """Share `tracker`'s states between the calls made inside."""
     outer = _current.get()
     if outer is not None and outer.serves(tracker):
         yield outer
@@ -193,15 +190,6 @@ def past_states(
                    ignore_rule_only_turns, rule_only_data)
 
 
-def applied_events(self: DialogueStateTracker) -> list[Event]:
-    shared = _current.get()
-    if shared is None or not shared.serves(self):
-        return _original_applied_events(self)
-    if shared.applied is None:
-        shared.applied = _original_applied_events(self)
-    return list(shared.applied)
-
-
 def predict_next_with_tracker(self: MessageProcessor,
                               tracker: DialogueStateTracker) -> PolicyPrediction:
     with sharing(tracker):
@@ -210,12 +198,10 @@ def predict_next_with_tracker(self: MessageProcessor,
 
 def install() -> None:
     DialogueStateTracker.past_states = past_states
-    DialogueStateTracker.applied_events = applied_events
     MessageProcessor._predict_next_with_tracker = predict_next_with_tracker
 
 
 def uninstall() -> None:
     """Rasa's own code again (for the test's comparisons)."""
     DialogueStateTracker.past_states = _original_past_states
-    DialogueStateTracker.applied_events = _original_applied_events
     MessageProcessor._predict_next_with_tracker = _original_predict

@@ -25,9 +25,10 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from spacy.language import Language
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from rasa_addons.input_guard import FULL_TEXT
+from rasa_addons.spacy_entities import cased_doc
 
 CRISIS_INTENT = "crisis"
 CRISIS_ENTITY = "crisis_type"
@@ -53,10 +54,11 @@ def _negated(ent: Span) -> bool:
     )
 
 
-def crisis_spans(nlp: Language, text: str) -> list[tuple[str, int, int]]:
-    """(kind, start, end) of the first phrase of each crisis category in `text`."""
+def crisis_spans(nlp: Language, text: str, doc: Doc | None = None) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of the first phrase of each crisis category in `text`
+    (`doc`: the pipeline's parse of `text[:MAX_SCAN_CHARS]`, when one was made already)."""
     found: dict[str, tuple[str, int, int]] = {}
-    for ent in nlp(text[:MAX_SCAN_CHARS]).ents:
+    for ent in (doc if doc is not None else nlp(text[:MAX_SCAN_CHARS])).ents:
         if ent.label_.startswith(CRISIS_PREFIX) and not _negated(ent):
             kind = ent.label_[len(CRISIS_PREFIX) :].lower()
             found.setdefault(kind, (kind, ent.start_char, ent.end_char))
@@ -78,8 +80,9 @@ class SafetyOverride(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         return {"model": "build/spacy_pipeline"}
 
-    def __init__(self, nlp: Language) -> None:
+    def __init__(self, nlp: Language, model_name: str) -> None:
         self._nlp = nlp
+        self._model_name = model_name
 
     @classmethod
     def create(
@@ -89,12 +92,14 @@ class SafetyOverride(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> SafetyOverride:
-        return cls(spacy.load(config["model"]))
+        return cls(spacy.load(config["model"]), config["model"])
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(FULL_TEXT) or message.get(TEXT) or ""
-            spans = crisis_spans(self._nlp, text)
+            # The entity extractor's parse of the same text with the same pipeline, if any.
+            doc = cased_doc(message, self._model_name, text[:MAX_SCAN_CHARS])
+            spans = crisis_spans(self._nlp, text, doc)
             if spans:
                 self._raise_crisis(message, spans)
         return messages

@@ -10,7 +10,8 @@
 - Every log record is sanitised (log_privacy.py), files are created owner-only
   (umask 077), and the cached check of action-server replies is installed, with the
   other per-message savings (slot_extraction.py, event_types.py, tf_predict.py,
-  policy_states.py, policies_when_needed.py, graph_schema.py, action_calls.py).
+  policy_states.py, policies_when_needed.py, graph_schema.py, action_calls.py,
+  message_features.py, applied_events.py).
 - Workers: RASA_WORKERS becomes Rasa's SANIC_WORKERS (one place to set it). Rasa's own
   check lets any lock store but its in-memory one run several workers, and ours
   (rasa_addons/lock_store.py) is one class whatever its URL, so this refuses more than
@@ -71,8 +72,10 @@ def main() -> None:
     from rasa_addons import (
         action_calls,
         action_result_validation,
+        applied_events,
         event_types,
         graph_schema,
+        message_features,
         policies_when_needed,
         policy_states,
         slot_extraction,
@@ -89,6 +92,8 @@ def main() -> None:
     policies_when_needed.install()
     graph_schema.install()
     action_calls.install()
+    message_features.install()
+    applied_events.install()
     serving = mark_every_app_when_serving(Sanic)
     credentials = "credentials-open.yml" if settings.internal_open else "credentials.yml"
     sys.argv = [

@@ -10,6 +10,7 @@ runs the same inputs with Rasa's own code and with the addon and compares the re
 from __future__ import annotations
 
 import asyncio
+import copy
 import dataclasses
 import gc
 import json
@@ -29,10 +30,14 @@ from rasa.engine.constants import PLACEHOLDER_TRACKER
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
+    ActionExecutionRejected,
+    ActionReverted,
     ActiveLoop,
     Event,
+    Restarted,
     SessionStarted,
     SlotSet,
+    UserUtteranceReverted,
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -43,8 +48,10 @@ from rasa_sdk.executor import ActionExecutor
 from actions.form_validation import OwnTurnFormValidation
 from bench.mix import GUIDANCE, REFERRAL, SCRIPTS, WALKTHROUGH, Kind
 from rasa_addons import (
+    applied_events,
     event_types,
     graph_schema,
+    message_features,
     policies_when_needed,
     policy_states,
     slot_extraction,
@@ -373,7 +380,7 @@ def test_every_policy_predicts_the_same_with_shared_states(
     assert served == unshared
 
 
-def test_states_and_applied_events_are_rasas_and_each_callers_own(
+def test_states_are_rasas_and_each_callers_own(
     recorded: tuple[Any, list[DialogueStateTracker]],
 ) -> None:
     from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer
@@ -402,7 +409,6 @@ def test_states_and_applied_events_are_rasas_and_each_callers_own(
         rasa = [states(tracker, option) for option in options]
         rasa_edited = [[edited(states(tracker, option), text) for text in (False, True)]
                        for option in options]
-        rasa_applied = tracker.applied_events()
         policy_states.install()
         try:
             with policy_states.sharing(tracker) as shared:
@@ -414,10 +420,6 @@ def test_states_and_applied_events_are_rasas_and_each_callers_own(
                     for text in (False, True):
                         assert (edited(states(tracker, option), text)
                                 == rasa_edited[number][text])
-                applied = tracker.applied_events()
-                assert applied == rasa_applied
-                applied.clear()
-                assert tracker.applied_events() == rasa_applied
             assert shared.replays == 1
         finally:
             policy_states.uninstall()
@@ -629,3 +631,222 @@ def test_each_runs_part_of_the_graph_is_rasas_own(
     assert all(kept is first for kept, first in zip(again, ours, strict=True))
     assert len({len(part.nodes) for part in ours}) > 3  # the target lists differ
     assert predictions == rasa_predictions
+
+
+# -- message_features: each message's features combined once, for DIET and the selector
+
+PARSED = [*TEXTS, *GUIDANCE.opening, *WALKTHROUGH.opening,
+          *(answer for _pattern, answer in WALKTHROUGH.persona + REFERRAL.persona),
+          "ok", "she's 15, looked after, missing since yesterday 6pm, not answering her phone "
+          "and her friends say she went off in a car with two older men"]
+
+
+def test_every_parse_is_rasas_own_with_features_combined_once(
+    recorded: tuple[Any, list[DialogueStateTracker]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rasa.shared.nlu.training_data.message import Message
+
+    agent, _ = recorded
+    loop = asyncio.new_event_loop()
+
+    def parses() -> list[str]:
+        return [repr(loop.run_until_complete(agent.parse_message(text))) for text in PARSED]
+
+    combined: list[Message] = []  # held, so that no two messages share an id
+    original = message_features._original_get_all_features
+
+    def counting(self: Message, *args: Any, **kwargs: Any) -> Any:
+        combined.append(self)
+        return original(self, *args, **kwargs)
+
+    try:
+        message_features.uninstall()
+        rasa = parses()
+        message_features.install()
+        with monkeypatch.context() as patch:
+            patch.setattr(message_features, "_original_get_all_features", counting)
+            ours = parses()
+    finally:
+        message_features.uninstall()
+        loop.close()
+    assert ours == rasa
+    assert any('"response_selector"' in p or "'response_selector'" in p for p in ours)
+    # DIET and the ResponseSelector asked for the same features; they were combined once.
+    assert len(combined) == len({id(m) for m in combined}) == len(PARSED)
+
+
+def test_sparse_features_stack_as_scipy_stacks_them() -> None:
+    import numpy as np
+    import scipy.sparse
+    from rasa.shared.nlu.training_data.features import Features
+
+    rng = np.random.default_rng(7)
+
+    def block(rows: int, cols: int, dtype: Any) -> Features:
+        matrix = scipy.sparse.random(rows, cols, density=0.3, format="coo", dtype=dtype,
+                                     random_state=rng)
+        return Features(matrix, "sequence", "text", f"f{cols}")
+
+    for dtypes in ([np.float64] * 3, [np.int64, np.float32, np.float64], [np.float32] * 2):
+        features = [block(5, 10 + n, dtype) for n, dtype in enumerate(dtypes)]
+        rasa = message_features._original_combine_features(features, ["a", "b"])
+        ours = message_features.combine_features(features, ["a", "b"])
+        assert rasa is not None and ours is not None
+        for part in ("data", "row", "col"):
+            got, want = getattr(ours.features, part), getattr(rasa.features, part)
+            assert got.dtype == want.dtype and np.array_equal(got, want)
+        assert ours.features.shape == rasa.features.shape
+        assert (ours.type, ours.attribute, ours.origin) == (rasa.type, rasa.attribute, ["a", "b"])
+    # Anything but COO matrices of one height is Rasa's to combine (and to refuse).
+    uneven = [block(5, 3, np.float64), block(4, 3, np.float64)]
+    with pytest.raises(ValueError, match="sequence dimensions"):
+        message_features.combine_features(uneven, [])
+
+
+# -- applied_events: worked out once per message, then only through new events
+
+
+def grown(events: list[Event], domain: Domain) -> Iterator[DialogueStateTracker]:
+    """One tracker taking `events` one by one, as a message's handling grows it."""
+    tracker = DialogueStateTracker.from_events("grown", [], slots=domain.slots)
+    for event in events:
+        tracker.update(event, domain)
+        yield tracker
+
+
+def with_reverts_and_restarts(events: list[Event]) -> list[Event]:
+    """A recorded conversation with every kind of event that takes others back."""
+    third = len(events) // 3
+    return [*events[:third], UserUtteranceReverted(), ActionReverted(),
+            ActiveLoop("a_form_never_seen"), ActionExecuted("a_form_never_seen"),
+            ActionExecutionRejected("a_form_never_seen"), ActiveLoop(None),
+            *events[third:2 * third], Restarted(), *events[2 * third:], SessionStarted(),
+            *events[:third]]
+
+
+def test_applied_events_are_rasas_at_every_step_and_each_callers_own(
+    recorded: tuple[Any, list[DialogueStateTracker]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    agent, trackers = recorded
+    longest = max(trackers, key=lambda t: len(t.events))
+    with_loops = [t for t in trackers if t.active_loop_name][-1]
+    cases = [list(longest.events), list(with_loops.events),
+             with_reverts_and_restarts(list(longest.events))]
+    worked_out: list[int] = []
+    original = applied_events._original
+
+    def counting(self: DialogueStateTracker) -> list[Event]:
+        worked_out.append(len(self.events))
+        return original(self)
+
+    steps = 0
+    with monkeypatch.context() as patch:
+        patch.setattr(applied_events, "_original", counting)
+        applied_events.install()
+        try:
+            for events in cases:
+                worked_out.clear()
+                for tracker in grown(events, agent.domain):
+                    rasa = original(tracker)
+                    ours = tracker.applied_events()
+                    assert ours == rasa and ours is not tracker.applied_events()
+                    ours.clear()  # the caller's own list: the next call is untouched
+                    assert tracker.applied_events() == rasa
+                    steps += 1
+                # Rasa's code ran from the start only where a form first shows up.
+                assert 1 <= len(worked_out) <= 1 + len(applied_events.loop_names(events))
+                copied = tracker.copy()  # another tracker: its own answer
+                assert copied.applied_events() == original(copied)
+        finally:
+            applied_events.uninstall()
+    assert steps > 400
+
+
+def test_the_session_check_and_predictions_are_rasas_own_with_applied_events_kept(
+    recorded: tuple[Any, list[DialogueStateTracker]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    agent, trackers = recorded
+    processor = agent.processor
+    fresh = trackers[-1].copy()
+    expired = copy.deepcopy(trackers[-1])  # copy() shares the events, this edits them
+    for event in expired.events:
+        event.timestamp = time.time() - 3 * 3600  # older than the 60-minute session
+    loop = asyncio.new_event_loop()
+
+    def checked(tracker: DialogueStateTracker) -> tuple[list[dict[str, Any]], str]:
+        copied = tracker.copy()
+        loop.run_until_complete(processor._update_tracker_session(
+            copied, CollectingOutputChannel()))
+        prediction = prediction_repr(processor._predict_next_with_tracker(copied))
+        return [comparable(e) for e in list(copied.events)[len(tracker.events):]], prediction
+
+    worked_out: list[int] = []
+    original = applied_events._original
+
+    def counting(self: DialogueStateTracker) -> list[Event]:
+        worked_out.append(len(self.events))
+        return original(self)
+
+    try:
+        applied_events.uninstall()
+        rasa = [checked(fresh), checked(expired)]
+        with monkeypatch.context() as patch:
+            patch.setattr(applied_events, "_original", counting)
+            applied_events.install()
+            ours_fresh = checked(fresh)
+            # Rasa works them out twice for the session check and again for each policy.
+            assert worked_out == [len(fresh.events)]
+            ours = [ours_fresh, checked(expired)]
+    finally:
+        applied_events.uninstall()
+        loop.close()
+    assert ours == rasa
+    assert rasa[0][0] == [] and any(e["event"] == "session_started" for e in rasa[1][0])
+
+
+# -- SafetyOverride reads the entity extractor's parse of the message
+
+
+def test_one_cased_parse_per_message_and_the_same_crisis_spans(
+    recorded: tuple[Any, list[DialogueStateTracker]], spacy_pipeline: Path,
+) -> None:
+    import spacy
+    from spacy.language import Language
+
+    from rasa_addons.safety_override import crisis_spans
+
+    agent, _ = recorded
+    nlp = spacy.load(spacy_pipeline)
+    texts = ["he has a knife and says he will hurt her", "she's not in danger, just late",
+             "how is trafficking defined", "My Daughter Was Raped last night",
+             "when does the return interview have to happen",
+             # Longer than InputGuard's limit: the extractor sees the cut text, the
+             # override the whole, so the override parses it itself.
+             "where is my son " * 80 + "he is being groomed"]
+    calls: list[str] = []
+    original = Language.__call__
+
+    def counting(self: Language, text: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(str(text))
+        return original(self, text, *args, **kwargs)
+
+    loop = asyncio.new_event_loop()
+    Language.__call__ = counting  # type: ignore[method-assign]
+    try:
+        for text in texts:
+            calls.clear()
+            parse = loop.run_until_complete(agent.parse_message(text))
+            found = sorted((e["value"], e["start"], e["end"]) for e in parse["entities"]
+                           if e["entity"] == "crisis_type")
+            if len(text) > 1000:
+                assert len(calls) == 3
+            else:  # SpacyNLP's lower-cased parse, and one of the text itself
+                assert sorted(calls) == sorted([text.lower(), text])
+            Language.__call__ = original  # type: ignore[method-assign]
+            assert found == sorted(crisis_spans(nlp, text))
+            Language.__call__ = counting  # type: ignore[method-assign]
+    finally:
+        Language.__call__ = original  # type: ignore[method-assign]
+        loop.close()
