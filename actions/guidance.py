@@ -25,6 +25,7 @@ from actions.record_classifier import classifier_scores, default_classifier
 from guidance_corpus.fusion import Choice, answerable, best_and_close, fuse
 from guidance_corpus.loader import Record, load_corpus
 from guidance_corpus.neighbours import default_neighbours, neighbour_scores
+from guidance_corpus.placement_direction import direction_first, direction_rules
 from guidance_corpus.retrieval import default_retriever, search
 from missing_clock import EPISODE_RECORDS
 
@@ -73,10 +74,13 @@ def rank_records(
     hits = search(text, audience=who, limit=10)
     if not answerable(selector, hits, asked, question=is_question(text)):
         return []
-    return fuse(
+    fused = fuse(
         corpus, selector, hits, audience=who,
         neighbours=neighbour_scores(text), classifier=classifier_scores(text),
     )
+    # The voices count words, and the two out-of-area records share theirs: which way the
+    # placement goes is read from the message (guidance_corpus/placement_direction.yml).
+    return direction_first(fused, text)
 
 
 def warm_up() -> None:
@@ -85,6 +89,7 @@ def warm_up() -> None:
     default_retriever()
     default_neighbours()
     default_classifier()
+    direction_rules()
 
 
 def choose(
