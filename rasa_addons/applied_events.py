@@ -105,8 +105,8 @@ def applied_events(self: DialogueStateTracker) -> list[Event]:
 
 
 def install() -> None:
-    DialogueStateTracker.applied_events = applied_events  # type: ignore[method-assign]
+    DialogueStateTracker.applied_events = applied_events
 
 
 def uninstall() -> None:
-    DialogueStateTracker.applied_events = _original  # type: ignore[method-assign]
+    DialogueStateTracker.applied_events = _original
