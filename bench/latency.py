@@ -9,10 +9,19 @@ conversation's tracker), and per service the CPU milliseconds per message and re
 memory. Then trains and serves the stock `rasa init` assistant with its default
 configuration, drives it with the same number of people, and prints the same.
 
+Each side is measured over the same window (one minute by default) in which every
+person keeps talking: when a conversation ends the person starts the next, and nobody
+sends after the window closes, so N conversations are under way for the whole window
+and throughput is the messages answered in it. (With a fixed number of conversations
+per person the short ones end first and the run closes with a few long conversations
+talking to an idle machine; ours mixes short and long conversations and the stock bot's
+script is one length, so that under-counted ours.) `--rounds R` measures R
+conversations per person instead.
+
 The last line is exactly `bench: throughput ratio X.XX, p95 ratio Y.YY` (ours over the
 stock bot's).
 
-Usage: python -m bench.latency [--conversations 20] [--rounds 2] [--soak-minutes M]
+Usage: python -m bench.latency [--conversations 20] [--minutes 1] [--rounds R]
                                [--workers N] [--no-reference]
 """
 
@@ -79,46 +88,56 @@ async def send(client: httpx.AsyncClient, url: str, sender: str, text: str,
     return reply
 
 
-async def person(client: httpx.AsyncClient, url: str, kind: Kind, result: Result) -> None:
-    """One simulated person: the opening messages, then answers until the end."""
+def closed(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
+
+
+async def person(client: httpx.AsyncClient, url: str, kind: Kind, result: Result,
+                 deadline: float | None = None) -> None:
+    """One simulated person: the opening messages, then answers until the end (or until
+    the window closes)."""
     sender = f"bench-{kind.name}-{uuid.uuid4().hex}"
     reply = ""
     for text in kind.opening:
+        if closed(deadline):
+            return
         reply = await send(client, url, sender, text, result)
     for _ in range(kind.max_turns):
-        if re.search(kind.done, reply, re.I):
+        if re.search(kind.done, reply, re.I) or closed(deadline):
             return
         answer = kind.answer(reply)
         reply = await send(client, url, sender, answer or "not sure", result)
 
 
 async def scripted(client: httpx.AsyncClient, url: str, script: tuple[str, ...],
-                   result: Result) -> None:
+                   result: Result, deadline: float | None = None) -> None:
     sender = f"bench-ref-{uuid.uuid4().hex}"
     for text in script:
+        if closed(deadline):
+            return
         await send(client, url, sender, text, result)
 
 
 async def drive(rasa_url: str, conversations: int, rounds: int, minutes: float,
                 reference: bool = False) -> Result:
-    """`conversations` people at once, each holding `rounds` conversations, or as many
-    as fit in `minutes` when soaking."""
+    """`conversations` people at once, each holding `rounds` conversations, or (rounds
+    0) talking until `minutes` have passed."""
     result = Result()
     url = f"{rasa_url}/webhooks/rest/webhook"
-    deadline = time.monotonic() + minutes * 60 if minutes else None
 
     async def one_slot(kind: Kind) -> None:
         done = 0
-        while (done < rounds) if deadline is None else (time.monotonic() < deadline):
+        while (done < rounds) if deadline is None else not closed(deadline):
             if reference:
-                await scripted(client, url, REFERENCE_SCRIPT, result)
+                await scripted(client, url, REFERENCE_SCRIPT, result, deadline)
             else:
-                await person(client, url, kind, result)
+                await person(client, url, kind, result, deadline)
             done += 1
 
     async with httpx.AsyncClient(timeout=120) as client:
         await client.post(url, json={"sender": "warm-up", "message": "hello"})
         started = time.perf_counter()
+        deadline = None if rounds else time.monotonic() + minutes * 60
         await asyncio.gather(*(one_slot(kind) for kind in schedule(conversations)))
         result.seconds = time.perf_counter() - started
     return result
@@ -225,7 +244,7 @@ def bench_ours(args: argparse.Namespace, workdir: Path) -> Result:
         stack.wait_ready(timeout=600)  # two workers load the model slowly on a busy machine
         processes = {s.name: s.process for s in stack.services}
         result, cpu, rss = measured(processes, lambda: asyncio.run(
-            drive(config.rasa_url, args.conversations, args.rounds, args.soak_minutes)))
+            drive(config.rasa_url, args.conversations, args.rounds, args.minutes)))
         check_trackers(config.rasa_url, config.rasa_token, result)
         report("ours", result, cpu, rss)
         return result
@@ -259,7 +278,7 @@ def bench_reference(args: argparse.Namespace, workdir: Path) -> Result:
             except httpx.HTTPError:
                 time.sleep(1)
         result, cpu, rss = measured({"rasa": process}, lambda: asyncio.run(
-            drive(url, args.conversations, args.rounds, args.soak_minutes, reference=True)))
+            drive(url, args.conversations, args.rounds, args.minutes, reference=True)))
         check_trackers(url, token, result)
         report("reference (rasa init, default configuration)", result, cpu, rss)
         return result
@@ -272,10 +291,10 @@ def bench_reference(args: argparse.Namespace, workdir: Path) -> Result:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=2,
-                        help="conversations each simulated person holds")
-    parser.add_argument("--soak-minutes", type=float, default=0.0,
-                        help="instead of rounds: keep every person talking this long")
+    parser.add_argument("--minutes", type=float, default=1.0,
+                        help="how long every person keeps talking (a soak: 10 or more)")
+    parser.add_argument("--rounds", type=int, default=0,
+                        help="instead of --minutes: conversations each person holds")
     parser.add_argument("--workers", type=int, default=0,
                         help="Rasa workers for ours (default: sized to the machine)")
     parser.add_argument("--no-reference", action="store_true")
