@@ -11,7 +11,7 @@
   (umask 077), and the cached check of action-server replies is installed, with the
   other per-message savings (slot_extraction.py, event_types.py, tf_predict.py,
   policy_states.py, policies_when_needed.py, graph_schema.py, action_calls.py,
-  message_features.py, applied_events.py, ruler_gates.py).
+  message_features.py, applied_events.py, ruler_gates.py, slot_copy.py).
 - Workers: RASA_WORKERS becomes Rasa's SANIC_WORKERS (one place to set it). Rasa's own
   check lets any lock store but its in-memory one run several workers, and ours
   (rasa_addons/lock_store.py) is one class whatever its URL, so this refuses more than
@@ -88,6 +88,7 @@ def main() -> None:
         policies_when_needed,
         policy_states,
         ruler_gates,
+        slot_copy,
         slot_extraction,
         tf_predict,
     )
@@ -105,6 +106,7 @@ def main() -> None:
     message_features.install()
     applied_events.install()
     ruler_gates.install()
+    slot_copy.install()
     serving = mark_every_app_when_serving(Sanic)
     credentials = "credentials-open.yml" if settings.internal_open else "credentials.yml"
     sys.argv = [

@@ -197,3 +197,30 @@ def test_replica_a_runs_two_workers_that_both_loaded_the_model(replicas: Replica
     assert len(psutil.Process(launcher.pid).children()) == WORKERS_OF_A
     reply, _ = replicas.say(f"replicas-{uuid.uuid4().hex}", "hello")
     assert texts(reply)
+
+
+def test_both_workers_take_messages_from_clients_that_keep_connections(
+    replicas: Replicas,
+) -> None:
+    """A client that keeps its connections open (the API, a balancer) still reaches both
+    workers: Rasa closes each connection after its reply, so the next connection is
+    accepted by a worker that is free."""
+    (launcher,) = [s.process for s in replicas.stack.services if s.name == "rasa"]
+    assert launcher is not None
+    workers = psutil.Process(launcher.pid).children()
+
+    def cpu() -> list[float]:
+        return [w.cpu_times().user + w.cpu_times().system for w in workers]
+
+    before = cpu()
+    url = f"{replicas.config.rasa_url}/webhooks/rest/webhook"
+    with httpx.Client(timeout=120) as client, ThreadPoolExecutor(max_workers=4) as pool:
+        def ask(number: int) -> httpx.Response:
+            return client.post(url, json={"sender": f"keep-{number % 4}-{uuid.uuid4().hex}",
+                                          "message": QUESTIONS_WITH_DIFFERENT_ANSWERS[number % 8]})
+        responses = list(pool.map(ask, range(32)))
+    spent = [after - start for after, start in zip(cpu(), before, strict=True)]
+    assert all(r.status_code == 200 and r.json() for r in responses)
+    assert all(r.headers.get("connection") == "close" for r in responses)
+    # 32 guidance answers are several CPU-seconds; each worker did a fair part of them.
+    assert min(spent) > 0.2 * sum(spent), spent

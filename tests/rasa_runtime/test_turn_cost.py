@@ -54,6 +54,7 @@ from rasa_addons import (
     message_features,
     policies_when_needed,
     policy_states,
+    slot_copy,
     slot_extraction,
     tf_predict,
 )
@@ -850,3 +851,31 @@ def test_one_cased_parse_per_message_and_the_same_crisis_spans(
     finally:
         Language.__call__ = original  # type: ignore[method-assign]
         loop.close()
+
+
+# -- slot_copy: a slot copied as copy.copy copies it, without its generic machinery
+
+
+def test_every_slot_copies_as_copy_copy_copies_it(domain: Domain) -> None:
+    from rasa.shared.core.slots import Slot
+
+    for cls in {type(slot) for slot in domain.slots}:  # nothing of their own to copy by
+        own = [vars(k) for k in cls.__mro__ if k is not object]
+        assert not {"__copy__", "__reduce_ex__", "__reduce__", "__getstate__",
+                    "__new__"} & {name for names in own for name in names}
+        assert all(not names.get("__slots__") for names in own)  # abc.ABC's is empty
+    slot_copy.uninstall()
+    rasa = [copy.copy(slot) for slot in domain.slots]
+    slot_copy.install()
+    try:
+        ours = [copy.copy(slot) for slot in domain.slots]
+    finally:
+        slot_copy.uninstall()
+    assert "__copy__" not in Slot.__dict__
+    assert len({type(s) for s in ours}) >= 3  # several kinds of slot
+    for slot, theirs, mine in zip(domain.slots, rasa, ours, strict=True):
+        assert type(mine) is type(theirs) and mine is not slot
+        assert vars(mine) == vars(theirs)
+        assert all(vars(mine)[k] is vars(slot)[k] for k in vars(slot))  # shallow, as Rasa's
+        mine.value = "changed"
+        assert slot.value != "changed"
