@@ -16,7 +16,8 @@
   check lets any lock store but its in-memory one run several workers, and ours
   (rasa_addons/lock_store.py) is one class whatever its URL, so this refuses more than
   one worker unless LOCK_STORE_URL is shared (Redis): two workers with a lock each would
-  interleave one conversation's turns.
+  interleave one conversation's turns. With more than one worker, each connection is
+  closed after its reply (serving.py), so each message goes to a worker that is free.
 - Sanic returns normally when it cannot bind its port; this exits 1 then, so the
   supervisor sees a failure rather than a clean stop.
 
@@ -51,15 +52,6 @@ def main() -> None:
     # bot/endpoints.yml names both; Rasa refuses an endpoints file with an unset variable.
     os.environ["LOCK_STORE_URL"] = settings.lock_store_url
     os.environ["SANIC_WORKERS"] = str(settings.rasa_workers)
-    if settings.rasa_workers > 1:
-        # Sanic's workers accept on one shared socket, so a new connection goes to a
-        # worker that is free to take it; a kept-alive one stays with whichever worker
-        # took it first. Clients hold a few connections for all their requests (the
-        # API, a load balancer, the bench), so one worker got nearly every message
-        # while the other idled (measured: 28.9 against 2.2 CPU-seconds). Closing
-        # each connection after its reply spreads messages by who is free, for a
-        # loopback connect per message.
-        os.environ.setdefault("SANIC_KEEP_ALIVE", "false")
     # One TensorFlow thread per op and one op at a time, per worker (Rasa reads these):
     # a worker predicts one message at a time on tiny tensors, where spreading an op
     # over threads costs more CPU than it saves, and the workers already fill the cores.
@@ -92,7 +84,10 @@ def main() -> None:
         slot_extraction,
         tf_predict,
     )
-    from rasa_addons.serving import mark_every_app_when_serving
+    from rasa_addons.serving import (
+        close_every_connection_after_its_reply,
+        mark_every_app_when_serving,
+    )
 
     # The cost per message (issue 13): each leaves what Rasa answers unchanged.
     action_result_validation.install()
@@ -108,6 +103,8 @@ def main() -> None:
     ruler_gates.install()
     slot_copy.install()
     serving = mark_every_app_when_serving(Sanic)
+    if settings.rasa_workers > 1:
+        close_every_connection_after_its_reply(Sanic)
     credentials = "credentials-open.yml" if settings.internal_open else "credentials.yml"
     sys.argv = [
         "rasa", "run", *sys.argv[1:], "--enable-api", "--auth-token", settings.rasa_token,
