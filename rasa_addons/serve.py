@@ -17,7 +17,7 @@
   (rasa_addons/lock_store.py) is one class whatever its URL, so this refuses more than
   one worker unless LOCK_STORE_URL is shared (Redis): two workers with a lock each would
   interleave one conversation's turns. With more than one worker, each connection is
-  closed after its reply (serving.py), so each message goes to a worker that is free.
+  ended after a few replies (serving.py), so that connections move to a free worker.
 - Sanic returns normally when it cannot bind its port; this exits 1 then, so the
   supervisor sees a failure rather than a clean stop.
 
@@ -85,8 +85,8 @@ def main() -> None:
         tf_predict,
     )
     from rasa_addons.serving import (
-        close_every_connection_after_its_reply,
         mark_every_app_when_serving,
+        spread_connections_over_workers,
     )
 
     # The cost per message (issue 13): each leaves what Rasa answers unchanged.
@@ -104,7 +104,7 @@ def main() -> None:
     slot_copy.install()
     serving = mark_every_app_when_serving(Sanic)
     if settings.rasa_workers > 1:
-        close_every_connection_after_its_reply(Sanic)
+        spread_connections_over_workers(Sanic)
     credentials = "credentials-open.yml" if settings.internal_open else "credentials.yml"
     sys.argv = [
         "rasa", "run", *sys.argv[1:], "--enable-api", "--auth-token", settings.rasa_token,

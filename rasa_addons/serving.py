@@ -1,4 +1,4 @@
-"""Did a Sanic server ever bind its port? And one request per connection, for workers.
+"""Did a Sanic server ever bind its port? And connections spread over Sanic's workers.
 
 Sanic logs "Unable to start server" and returns normally when it cannot bind, so a
 launcher that exits 0 after `run()` would look like a clean stop to the supervisor. Both
@@ -39,28 +39,37 @@ def mark_every_app_when_serving(sanic_class: type[Sanic]) -> Callable[[], bool]:
     return lambda: any(check() for check in checks)
 
 
-async def _close_after_reply(request: Request) -> None:
+#: Replies per connection before Rasa asks the client to connect again.
+REPLIES_PER_CONNECTION = 8
+
+
+async def _reconnect_now_and_then(request: Request) -> None:
     # Sanic 21.12 reads no setting for this (its KEEP_ALIVE config is used by nothing):
     # the connection's Http object decides per request, from the request's headers, and
-    # this runs after them. The reply then says "Connection: close" and the connection
-    # ends once it is sent.
-    request.stream.keep_alive = False  # type: ignore[union-attr]
+    # this runs after them. That reply then says "Connection: close" and the connection
+    # ends once it is sent; the client's next request opens a new one.
+    context = request.conn_info.ctx  # type: ignore[union-attr]
+    context.replies = getattr(context, "replies", 0) + 1
+    if context.replies >= REPLIES_PER_CONNECTION:
+        request.stream.keep_alive = False  # type: ignore[union-attr]
 
 
-def close_every_connection_after_its_reply(sanic_class: type[Sanic]) -> None:
-    """Make every app (Rasa's, built inside its CLI) close each connection after its reply.
+def spread_connections_over_workers(sanic_class: type[Sanic]) -> None:
+    """Make every app (Rasa's, built inside its CLI) end each connection after a few
+    replies.
 
     Sanic's workers accept connections on one shared socket, so a new connection goes to
-    a worker that is free to take it; a kept-alive one stays with the worker that took
-    it. Clients hold a few connections for all their requests (the API, a balancer, the
-    bench), and the ones made while the second worker was still loading the model all
-    went to the first: measured, 28.9 against 2.2 CPU-seconds, the second core idle.
-    One request per connection spreads messages by who is free, for a loopback connect
-    per message."""
+    a worker that is free to take it, but a kept-alive one stays with the worker that
+    took it. Clients hold a few connections for all their requests (the API, a balancer,
+    the bench), and the ones made while the second worker was still loading the model
+    all went to the first: measured, 28.9 against 2.2 CPU-seconds, the second core
+    idle. Ending every connection after each reply balanced the workers but cost a
+    connection per message (about 2 ms of CPU between Rasa and the client); after
+    every few replies, a connection made to a busy worker moves within seconds."""
     original_run = sanic_class.run
 
     def run(app: Sanic, *args: object, **kwargs: object) -> None:
-        app.register_middleware(_close_after_reply, "request")
+        app.register_middleware(_reconnect_now_and_then, "request")
         original_run(app, *args, **kwargs)  # type: ignore[arg-type]
 
     sanic_class.run = run  # type: ignore[method-assign, assignment]

@@ -203,7 +203,7 @@ def test_both_workers_take_messages_from_clients_that_keep_connections(
     replicas: Replicas,
 ) -> None:
     """A client that keeps its connections open (the API, a balancer) still reaches both
-    workers: Rasa closes each connection after its reply, so the next connection is
+    workers: Rasa ends each connection after a few replies, and the next connection is
     accepted by a worker that is free."""
     (launcher,) = [s.process for s in replicas.stack.services if s.name == "rasa"]
     assert launcher is not None
@@ -218,9 +218,10 @@ def test_both_workers_take_messages_from_clients_that_keep_connections(
         def ask(number: int) -> httpx.Response:
             return client.post(url, json={"sender": f"keep-{number % 4}-{uuid.uuid4().hex}",
                                           "message": QUESTIONS_WITH_DIFFERENT_ANSWERS[number % 8]})
-        responses = list(pool.map(ask, range(32)))
+        responses = list(pool.map(ask, range(96)))
     spent = [after - start for after, start in zip(cpu(), before, strict=True)]
     assert all(r.status_code == 200 and r.json() for r in responses)
-    assert all(r.headers.get("connection") == "close" for r in responses)
-    # 32 guidance answers are several CPU-seconds; each worker did a fair part of them.
+    ended = [r.headers.get("connection") == "close" for r in responses]
+    assert 96 // 8 <= sum(ended) <= 96 // 4  # about one reply in eight ends its connection
+    # 96 guidance answers are several CPU-seconds; each worker did a fair part of them.
     assert min(spent) > 0.2 * sum(spent), spent
