@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import jsonschema
@@ -108,7 +109,8 @@ def test_a_schema_not_split_by_event_name_is_checked_whole(
 ) -> None:
     from rasa_addons import action_result_validation as validation
 
-    schema = RemoteAction.action_response_format_spec()
+    # A copy: Rasa hands out the same schema object to every caller.
+    schema = copy.deepcopy(RemoteAction.action_response_format_spec())
     schema["properties"]["events"]["items"]["oneOf"].append({"required": ["name"]})
     monkeypatch.setattr(RemoteAction, "action_response_format_spec", staticmethod(lambda: schema))
     validation.by_kind.cache_clear()
