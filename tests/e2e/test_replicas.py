@@ -222,6 +222,8 @@ def test_both_workers_take_messages_from_clients_that_keep_connections(
     spent = [after - start for after, start in zip(cpu(), before, strict=True)]
     assert all(r.status_code == 200 and r.json() for r in responses)
     ended = [r.headers.get("connection") == "close" for r in responses]
-    assert 96 // 8 <= sum(ended) <= 96 // 4  # about one reply in eight ends its connection
+    # A connection ends at its 8th reply: never more often, and the client's connections
+    # share the 96 requests unevenly, so some end with fewer than 8 and are not counted.
+    assert 0 < sum(ended) <= 96 // 8
     # 96 guidance answers are several CPU-seconds; each worker did a fair part of them.
     assert min(spent) > 0.2 * sum(spent), spent
