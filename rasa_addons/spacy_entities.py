@@ -12,6 +12,7 @@ the text itself otherwise.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -25,8 +26,10 @@ from spacy.tokens import Doc
 CASED_DOC = "cased_spacy_doc"
 
 
+@lru_cache(maxsize=8)
 def pipeline_key(model_name: str) -> str:
-    """One name for a pipeline however its directory was written."""
+    """One name for a pipeline however its directory was written (resolved once: both
+    components ask on every message)."""
     return str(Path(model_name).resolve())
 
 
