@@ -10,7 +10,7 @@
 - Every log record is sanitised (log_privacy.py), files are created owner-only
   (umask 077), and the cached check of action-server replies is installed, with the
   other per-message savings (slot_extraction.py, event_types.py, tf_predict.py,
-  policy_states.py, policies_when_needed.py, graph_schema.py, action_calls.py,
+  policy_states.py, policies_when_needed.py, graph_schema.py, graph_in_order.py, action_calls.py,
   message_features.py, applied_events.py, ruler_gates.py, slot_copy.py).
 - Workers: RASA_WORKERS becomes Rasa's SANIC_WORKERS (one place to set it). Rasa's own
   check lets any lock store but its in-memory one run several workers, and ours
@@ -75,6 +75,7 @@ def main() -> None:
         action_result_validation,
         applied_events,
         event_types,
+        graph_in_order,
         graph_schema,
         message_features,
         policies_when_needed,
@@ -97,6 +98,7 @@ def main() -> None:
     policy_states.install()
     policies_when_needed.install()
     graph_schema.install()
+    graph_in_order.install()
     action_calls.install()
     message_features.install()
     applied_events.install()

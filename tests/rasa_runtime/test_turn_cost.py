@@ -50,6 +50,7 @@ from bench.mix import GUIDANCE, REFERRAL, SCRIPTS, WALKTHROUGH, Kind
 from rasa_addons import (
     applied_events,
     event_types,
+    graph_in_order,
     graph_schema,
     message_features,
     policies_when_needed,
@@ -223,6 +224,7 @@ TEXTS = ["hello", "when does the return interview have to happen",
 
 
 def test_predictions_are_bit_for_bit_the_same(model: Path) -> None:
+    import numpy as np
     from rasa.core.agent import Agent
     from rasa.utils.tensorflow.models import RasaModel
 
@@ -245,7 +247,14 @@ def test_predictions_are_bit_for_bit_the_same(model: Path) -> None:
                         prediction.probabilities))
         return out
 
+    batches: list[tuple[RasaModel, Any]] = []
+
+    def recording(self: RasaModel, batch_in: Any) -> Any:
+        batches.append((self, batch_in))
+        return tf_predict._original(self, batch_in)
+
     try:
+        RasaModel._rasa_predict = recording  # type: ignore[method-assign]
         rasa = predictions()
         tf_predict.install()
         first = predictions()  # the models still use Rasa's path once, then the graph
@@ -256,6 +265,82 @@ def test_predictions_are_bit_for_bit_the_same(model: Path) -> None:
     assert repr(ours) == repr(rasa)  # every float exactly
     traced = [o for o in gc.get_objects() if isinstance(o, RasaModel) and id(o) not in others]
     assert traced and all(hasattr(o, tf_predict.ATTRIBUTE) for o in traced)
+    # Each model's whole output, diagnostic data included, for every recorded batch.
+    assert len({id(m) for m, _ in batches}) == 3  # DIET, the selector and TED
+    for rasa_model, batch_in in batches:
+        expected = exact(tf_predict._original(rasa_model, batch_in))
+        assert exact(tf_predict.rasa_predict(rasa_model, batch_in)) == expected
+    # Most inputs were converted directly (and so were checked above).
+    direct = [type(value) is np.ndarray and value.dtype == np_dtype
+              for m, batch_in in batches
+              for value, (np_dtype, _, _) in zip(batch_in, getattr(m, tf_predict.ATTRIBUTE).direct,
+                                                 strict=True)]
+    assert sum(direct) > len(direct) / 2
+
+
+def exact(value: Any) -> Any:
+    """A value's types, shapes and bytes, for an exact comparison."""
+    import numpy as np
+
+    if isinstance(value, dict):
+        return ("dict", [(key, exact(item)) for key, item in value.items()])
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, [exact(item) for item in value])
+    if isinstance(value, np.ndarray):
+        return ("array", value.dtype.str, value.shape, value.tobytes())
+    return (type(value).__name__, repr(value))
+
+
+def test_inputs_convert_as_tensorflow_converts_them() -> None:
+    import numpy as np
+    import tensorflow as tf
+    from tensorflow.python.framework import ops
+
+    specs = [tf.TensorSpec((None, 3), tf.float32), tf.TensorSpec(None, tf.int64),
+             tf.TensorSpec((2,), tf.int32)]
+
+    @tf.function(input_signature=[tuple(specs)])
+    def step(batch: Any) -> Any:
+        return {"sum": tf.reduce_sum(batch[0]), "ids": batch[1], "n": batch[2]}
+
+    fast = tf_predict.ConcretePredict(step)
+    cases = [
+        (np.ones((4, 3), np.float32), np.arange(5, dtype=np.int64), np.array([1, 2], np.int32)),
+        # Not the signature's dtype or not an array: TensorFlow's own conversion.
+        (np.ones((1, 3), np.float64), [[1, 2]], np.array([7, 8], np.int64)),
+        (np.zeros((0, 3), np.float32), np.array(3, np.int64), [5, 6]),
+    ]
+    for batch in cases:
+        tensors = fast.inputs(batch)
+        assert tensors is not None
+        for tensor, value, spec in zip(tensors, batch, specs, strict=True):
+            theirs = ops.convert_to_tensor(value, dtype_hint=spec.dtype)
+            assert (tensor.dtype, tensor.shape) == (theirs.dtype, theirs.shape)
+            assert tensor.numpy().tobytes() == theirs.numpy().tobytes()
+        assert exact(tf_predict.to_numpy(fast(tensors))) == exact(
+            tf_utils_sync(step(batch)))
+    # What does not fit the signature is left to Rasa's path (and TensorFlow's error).
+    for batch in [(np.ones((4, 2), np.float32), np.arange(2), np.array([1, 2], np.int32)),
+                  (np.ones((4, 3), np.float32), np.arange(2), np.array([1, 2, 3], np.int32)),
+                  (np.ones((4, 3), np.float32), np.arange(2))]:
+        assert fast.inputs(batch) is None
+
+
+def tf_utils_sync(outputs: Any) -> Any:
+    from keras.utils import tf_utils
+
+    return tf_utils.sync_to_numpy_or_python_type(outputs)
+
+
+def test_empty_diagnostics_become_none_as_rasa_makes_them() -> None:
+    import numpy as np
+    from rasa.utils.tensorflow.models import RasaModel
+
+    diagnostics = {"a": np.zeros((0, 2)), "b": [], "c": np.ones(2), "d": {"e": [], "f": [1]},
+                   "g": 0.5, "h": "", "i": np.float32(0)}
+    expected = RasaModel._empty_lists_to_none_in_dict(diagnostics)
+    ours = {key: tf_predict.empty_to_none(value) for key, value in diagnostics.items()}
+    assert exact(ours) == exact(expected)
 
 
 # -- dialogue states worked out once per prediction and shared by the policies
@@ -879,3 +964,115 @@ def test_every_slot_copies_as_copy_copy_copies_it(domain: Domain) -> None:
         assert all(vars(mine)[k] is vars(slot)[k] for k in vars(slot))  # shallow, as Rasa's
         mine.value = "changed"
         assert slot.value != "changed"
+
+
+# -- graph_in_order: each graph run's nodes in order, without dask's scheduler
+
+
+def test_every_graph_run_is_rasas_own_without_dasks_scheduler(
+    recorded: tuple[Any, list[DialogueStateTracker]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    agent, trackers = recorded
+    loop = asyncio.new_event_loop()
+
+    def outputs() -> tuple[list[str], list[list[Any]], list[Any]]:
+        parses = [repr(loop.run_until_complete(agent.parse_message(text))) for text in PARSED]
+        predictions = [policy_outputs(agent, t) for t in trackers]
+        sender = f"in-order-{len(senders)}"
+        senders.append(sender)
+        converse(agent, loop, sender, WALKTHROUGH)
+        tracker = loop.run_until_complete(agent.tracker_store.retrieve(sender))
+        # The actions and who chose them (the texts hold the time of day).
+        steps = [(e.action_name, e.policy, e.confidence) for e in tracker.events
+                 if isinstance(e, ActionExecuted)]
+        return parses, predictions, steps
+
+    senders: list[str] = []
+    scheduled: list[Any] = []
+    ordered: list[Any] = []
+    order = graph_in_order._order
+
+    def counted_order(graph: Any) -> Any:
+        ordered.append(graph)
+        return order(graph)
+
+    def dask_get(*args: Any, **kwargs: Any) -> Any:
+        scheduled.append(args[1])
+        return graph_in_order._dask_get(*args, **kwargs)
+
+    try:
+        graph_in_order.uninstall()
+        rasa = outputs()
+        graph_in_order.install()
+        with monkeypatch.context() as patch:
+            patch.setattr(graph_in_order, "_dask_get", dask_get)
+            patch.setattr(graph_in_order, "_order", counted_order)
+            ours = outputs()
+    finally:
+        graph_in_order.uninstall()
+        loop.close()
+    assert scheduled == []  # every graph run was Rasa's usual shape
+    assert len(ordered) > len(trackers) + len(PARSED)  # and went through this
+    assert ours == rasa
+    assert len(rasa[2]) > 20 and any(s[0] == "search_walkthrough_form" for s in rasa[2])
+
+
+class Node:
+    """A graph node that records when it ran."""
+
+    def __init__(self, name: str, ran: list[str], fail: bool = False) -> None:
+        self.name, self.ran, self.fail = name, ran, fail
+
+    def __call__(self, *inputs: Any) -> tuple[str, Any]:
+        self.ran.append(self.name)
+        if self.fail:
+            raise ValueError(f"{self.name} failed")
+        return self.name, inputs
+
+
+def test_a_graph_runs_as_dask_runs_it() -> None:
+    import dask
+
+    def graph(ran: list[str], fail: str = "") -> dict[str, Any]:
+        node = {n: Node(n, ran, fail == n) for n in ("a", "b", "c", "d", "unused")}
+        return {
+            "d": (node["d"], "b", "c", "__tracker__"),  # __tracker__: not in the graph
+            "b": (node["b"], "a"),
+            "c": (node["c"], "a", "__message__"),
+            "a": (node["a"],),
+            "unused": (node["unused"], "a"),  # needed by no key: dask runs it anyway
+            "__message__": ("__message__", [{"text": "hi"}]),
+        }
+
+    for keys in (["d"], ["c", "b"], ["__message__"], ["a", "d", "unused"]):
+        dask_ran: list[str] = []
+        ours_ran: list[str] = []
+        expected = dask.get(graph(dask_ran), keys)
+        assert graph_in_order.get_in_order(graph(ours_ran), keys) == expected
+        assert sorted(ours_ran) == sorted(dask_ran) == ["a", "b", "c", "d", "unused"]
+        for name, *inputs in (g for g in graph([]).values() if isinstance(g[0], Node)):
+            assert all(ours_ran.index(i) < ours_ran.index(name.name)
+                       for i in inputs if i in ("a", "b", "c"))
+    # A node's exception goes up unchanged, as dask raises it.
+    with pytest.raises(ValueError, match="b failed"):
+        dask.get(graph([], fail="b"), ["d"])
+    with pytest.raises(ValueError, match="b failed"):
+        graph_in_order.get_in_order(graph([], fail="b"), ["d"])
+
+
+@pytest.mark.parametrize("shape", ["list argument", "nested task", "cycle", "unknown key"])
+def test_other_graph_shapes_go_to_dask(shape: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    ran: list[str] = []
+    graphs: dict[str, tuple[dict[str, Any], list[str]]] = {
+        "list argument": ({"a": (Node("a", ran),), "b": (Node("b", ran), ["a"])}, ["b"]),
+        "nested task": ({"a": (Node("a", ran),), "b": (Node("b", ran), (Node("x", ran),))},
+                        ["b"]),
+        "cycle": ({"a": (Node("a", ran), "b"), "b": (Node("b", ran), "a")}, ["a"]),
+        "unknown key": ({"a": (Node("a", ran),)}, ["z"]),
+    }
+    given, keys = graphs[shape]
+    handed: list[Any] = []
+    monkeypatch.setattr(graph_in_order, "_dask_get",
+                        lambda graph, keys, **kwargs: handed.append((graph, keys)) or "dask")
+    assert graph_in_order.get_in_order(given, keys) == "dask"
+    assert handed == [(given, keys)] and ran == []
