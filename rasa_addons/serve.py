@@ -10,8 +10,9 @@
 - Every log record is sanitised (log_privacy.py), files are created owner-only
   (umask 077), and the cached check of action-server replies is installed, with the
   other per-message savings (slot_extraction.py, event_types.py, tf_predict.py,
-  policy_states.py, policies_when_needed.py, graph_schema.py, graph_in_order.py, action_calls.py,
-  message_features.py, applied_events.py, ruler_gates.py, slot_copy.py).
+  policy_states.py, policies_when_needed.py, graph_schema.py, graph_in_order.py,
+  action_calls.py, message_features.py, fake_features.py, applied_events.py,
+  ruler_gates.py, slot_copy.py, selector_keys.py).
 - Workers: RASA_WORKERS becomes Rasa's SANIC_WORKERS (one place to set it). Rasa's own
   check lets any lock store but its in-memory one run several workers, and ours
   (rasa_addons/lock_store.py) is one class whatever its URL, so this refuses more than
@@ -75,12 +76,14 @@ def main() -> None:
         action_result_validation,
         applied_events,
         event_types,
+        fake_features,
         graph_in_order,
         graph_schema,
         message_features,
         policies_when_needed,
         policy_states,
         ruler_gates,
+        selector_keys,
         slot_copy,
         slot_extraction,
         tf_predict,
@@ -101,9 +104,11 @@ def main() -> None:
     graph_in_order.install()
     action_calls.install()
     message_features.install()
+    fake_features.install()
     applied_events.install()
     ruler_gates.install()
     slot_copy.install()
+    selector_keys.install()
     serving = mark_every_app_when_serving(Sanic)
     if settings.rasa_workers > 1:
         spread_connections_over_workers(Sanic)

@@ -50,11 +50,13 @@ from bench.mix import GUIDANCE, REFERRAL, SCRIPTS, WALKTHROUGH, Kind
 from rasa_addons import (
     applied_events,
     event_types,
+    fake_features,
     graph_in_order,
     graph_schema,
     message_features,
     policies_when_needed,
     policy_states,
+    selector_keys,
     slot_copy,
     slot_extraction,
     tf_predict,
@@ -1076,3 +1078,116 @@ def test_other_graph_shapes_go_to_dask(shape: str, monkeypatch: pytest.MonkeyPat
                         lambda graph, keys, **kwargs: handed.append((graph, keys)) or "dask")
     assert graph_in_order.get_in_order(given, keys) == "dask"
     assert handed == [(given, keys)] and ran == []
+
+
+# -- fake_features: the stand-in features made without copying the real ones
+
+
+def features_repr(features: Any) -> Any:
+    """A Features object whole: its attributes, and its matrix's kind, shape and data."""
+    import numpy as np
+    import scipy.sparse
+
+    matrix = features.features
+    if scipy.sparse.issparse(matrix):
+        data = (type(matrix).__name__, matrix.shape, matrix.dtype.str,
+                matrix.toarray().tobytes())
+    else:
+        data = (type(matrix).__name__, np.shape(matrix), matrix.dtype.str, matrix.tobytes())
+    return (type(features).__name__, data,
+            sorted((k, repr(v)) for k, v in vars(features).items() if k != "features"))
+
+
+def test_fake_features_are_rasas_own(
+    recorded: tuple[Any, list[DialogueStateTracker]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import numpy as np
+    import rasa.utils.tensorflow.model_data_utils as model_data_utils
+    from rasa.shared.nlu.training_data.features import Features
+
+    agent, _ = recorded
+    given: list[Any] = []
+
+    def recording(all_features: Any) -> Any:
+        given.append(all_features)
+        return fake_features._original(all_features)
+
+    loop = asyncio.new_event_loop()
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(model_data_utils, "_create_fake_features", recording)
+            for text in PARSED:
+                loop.run_until_complete(agent.parse_message(text))
+    finally:
+        loop.close()
+    origin = ["DenseFeaturizer", "other"]
+    dense = Features(np.arange(12, dtype=np.float32).reshape(3, 4), "sequence", "text", origin)
+    given.append([[None], [[dense, dense]]])  # a missing example first, a repeated object
+    assert len(given) >= 2 * len(PARSED)  # DIET's and the selector's, per message
+    for all_features in given:
+        before = [[[features_repr(f) for f in fs] for fs in per if fs is not None]
+                  for per in all_features]
+        rasa = fake_features._original(all_features)
+        ours = fake_features.create_fake_features(all_features)
+        assert [features_repr(f) for f in ours] == [features_repr(f) for f in rasa]
+        after = [[[features_repr(f) for f in fs] for fs in per if fs is not None]
+                 for per in all_features]
+        assert after == before
+    assert any(f.is_sparse() for all_features in given[:-1] for per in all_features
+               for fs in per if fs is not None for f in fs)
+    # The origin list is copied, as a deep copy copies it.
+    copies = fake_features.create_fake_features(given[-1])
+    assert copies[0].origin == origin and copies[0].origin is not dense.origin
+    assert copies[0].origin is not copies[1].origin
+
+
+# -- selector_keys: the selector's response keys from a table
+
+
+def test_response_keys_are_rasas_own(recorded: tuple[Any, list[DialogueStateTracker]]) -> None:
+    from rasa.nlu.selectors.response_selector import ResponseSelector
+
+    agent, _ = recorded
+    nodes = agent.processor.graph_runner._instantiated_nodes.values()
+    selectors = [node._component for node in nodes
+                 if isinstance(getattr(node, "_component", None), ResponseSelector)]
+    assert len(selectors) == 1
+    selector = selectors[0]
+    names: list[Any] = [None, "", "guidance", "guidance/", "not a record", "utter_guidance"]
+    for name, texts in selector.responses.items():
+        names += [name, name.removeprefix("utter_"), name.upper()]
+        names += [t.get("text") for t in texts]
+    names += list(selector.index_label_id_mapping.values())  # what the selector predicts
+    assert len(names) > 300
+    for name in names:
+        label = {"name": name, "id": 1}
+        assert selector_keys.resolve_intent_response_key(selector, label) == \
+            selector_keys._original(selector, label), name
+
+
+@pytest.mark.parametrize("responses", [
+    # A text that is another response's key, the same text twice, a key twice.
+    {"utter_guidance/a": [{"text": "guidance/b"}, {"text": "same"}],
+     "utter_guidance/b": [{"text": "same"}, {"text": None}],
+     "utter_other": [{"buttons": []}, {"text": "guidance/a"}]},
+    # No utter_ prefix (Rasa fails when it reaches it) and a text that is not a string.
+    {"utter_guidance/a": [{"text": "x"}], "guidance/b": [{"text": "y"}]},
+    {"utter_guidance/a": [{"text": ["x"]}], "utter_b": [{"text": "y"}]},
+])
+def test_response_keys_resolve_as_rasa_resolves_them(responses: dict[str, Any]) -> None:
+    from rasa.nlu.selectors.response_selector import ResponseSelector
+
+    selector = ResponseSelector.__new__(ResponseSelector)
+    selector.responses = responses
+    names = [None, "", "guidance/a", "guidance/b", "same", "other", "x", "y", "z", "b"]
+    for name in names:
+        label = {"name": name}
+        try:
+            expected: Any = selector_keys._original(selector, label)
+        except IndexError as error:
+            expected = error
+        try:
+            ours: Any = selector_keys.resolve_intent_response_key(selector, label)
+        except IndexError as error:
+            ours = error
+        assert type(ours) is type(expected) and str(ours) == str(expected), name
