@@ -27,7 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from rasa_addons import log_privacy
-from rasa_addons.serving import mark_when_serving
+from rasa_addons.serving import freeze_when_serving, mark_when_serving
 from rasa_addons.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app(settings, args.actions)
     app.config.MOTD = False
     started = mark_when_serving(app)
+    freeze_when_serving(app)  # the corpus and the actions, loaded above
     log.info("action server on %s:%d", settings.internal_host, args.port)
     app.run(host=settings.internal_host, port=args.port, workers=1, access_log=False)
     # Sanic logs "Unable to start server" and returns normally when it cannot bind the

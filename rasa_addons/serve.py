@@ -89,6 +89,7 @@ def main() -> None:
         tf_predict,
     )
     from rasa_addons.serving import (
+        freeze_after_loading,
         mark_every_app_when_serving,
         spread_connections_over_workers,
     )
@@ -110,6 +111,7 @@ def main() -> None:
     slot_copy.install()
     selector_keys.install()
     serving = mark_every_app_when_serving(Sanic)
+    freeze_after_loading(Sanic)
     if settings.rasa_workers > 1:
         spread_connections_over_workers(Sanic)
     credentials = "credentials-open.yml" if settings.internal_open else "credentials.yml"

@@ -48,3 +48,47 @@ def test_an_app_that_could_not_bind_does_not() -> None:
         held.bind(("127.0.0.1", 0))
         held.listen()
         assert probe(held.getsockname()[1]) == "not served"
+
+
+# A real Sanic app that "loads a model" before it serves, as Rasa does, with the launcher's
+# freeze installed: once it serves, what it loaded is out of the collector's reach.
+FREEZE_PROBE = """
+import asyncio, gc, sys
+from sanic import Sanic
+from rasa_addons.serving import freeze_after_loading
+
+freeze_after_loading(Sanic)
+app = Sanic("freeze_probe")
+app.add_route(lambda _request: None, "/")
+model = []
+
+@app.before_server_start
+async def load(app, _loop):
+    model.extend({"weights": [i]} for i in range(50_000))
+    print("frozen before serving:", gc.get_freeze_count())
+
+@app.after_server_start
+async def check_soon(app, _loop):
+    async def check():
+        await asyncio.sleep(0.5)  # the launcher's listener runs after this one
+        tracked = {id(o) for o in gc.get_objects()}
+        print("frozen:", gc.get_freeze_count())
+        print("model objects the collector walks:", sum(id(m) in tracked for m in model))
+        app.stop()
+    app.add_task(check())
+
+app.run(host="127.0.0.1", port=0, workers=1, access_log=False, motd=False,
+        register_sys_signals=False)
+"""
+
+
+def test_what_a_worker_loaded_is_frozen_once_it_serves() -> None:
+    result = subprocess.run(
+        [str(RASA_PYTHON), "-c", FREEZE_PROBE],
+        cwd=ROOT, env=rasa_env(), capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = dict(line.split(": ") for line in result.stdout.splitlines() if ": " in line)
+    assert lines["frozen before serving"] == "0"
+    assert int(lines["frozen"]) > 100_000  # the "model" and everything imported
+    assert lines["model objects the collector walks"] == "0"
