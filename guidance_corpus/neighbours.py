@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import bm25s
 import numpy as np
 
+from guidance_corpus.bm25_index import BM25
 from guidance_corpus.loader import Corpus, load_corpus
 
 #: n-gram lengths, chosen on the held-out questions: 2-4 beat 3-5 and 4-5 (0.74 / 0.71 /
@@ -52,11 +52,18 @@ class QuestionNeighbours:
                 texts.append(text)
                 owners.append(index)
         self.texts = tuple(texts)
-        self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        self._bm25 = BM25(k1=1.2, b=0.75)
         self._bm25.index([grams(text) for text in texts], show_progress=False)
-        # Each record's question positions, worked out once rather than on every query.
+        # Each record's question positions, worked out once rather than on every query:
+        # one row per record, padded with the position of a score that is never the best
+        # (every record has at least BEST_OF texts, so padding never reaches the mean).
         owner_of = np.array(owners)
-        self._groups = [np.flatnonzero(owner_of == i) for i in range(len(self._ids))]
+        groups = [np.flatnonzero(owner_of == i) for i in range(len(self._ids))]
+        if min(len(group) for group in groups) < BEST_OF:
+            raise ValueError(f"every record needs at least {BEST_OF} questions and title")
+        self._rows = np.full((len(groups), max(len(group) for group in groups)), len(texts))
+        for row, group in zip(self._rows, groups, strict=True):
+            row[: len(group)] = group
 
     def scores(self, text: str) -> dict[str, float]:
         """Record id -> score (0 when no n-gram is shared); higher is closer."""
@@ -64,13 +71,11 @@ class QuestionNeighbours:
         if not query:
             return {}
         per_question = self._bm25.get_scores(query)
-        result: dict[str, float] = {}
-        for record_id, group in zip(self._ids, self._groups, strict=True):
-            best = np.sort(per_question[group])[::-1][:BEST_OF]
-            score = float(best.mean()) if best.size else 0.0
-            if score > 0:
-                result[record_id] = score
-        return result
+        padded = np.append(per_question, per_question.dtype.type(-np.inf))
+        best = np.sort(padded[self._rows], axis=1)[:, ::-1][:, :BEST_OF]
+        return {record_id: float(score)
+                for record_id, score in zip(self._ids, best.mean(axis=1), strict=True)
+                if score > 0}
 
 
 @lru_cache(maxsize=1)

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import bm25s
 import numpy as np
 import Stemmer
 import yaml
 
+from guidance_corpus.bm25_index import BM25
 from guidance_corpus.loader import AUDIENCES, Corpus, Record, load_corpus
 
 SYNONYMS_PATH = Path(__file__).resolve().parent / "synonyms.yml"
@@ -181,7 +181,7 @@ class Retriever:
         self.vocab = vocab or load_vocabulary()
         self._ids = sorted(corpus.records)
         documents = [self._document(corpus.records[rid]) for rid in self._ids]
-        self._bm25 = bm25s.BM25(k1=K1, b=B)
+        self._bm25 = BM25(k1=K1, b=B)
         self._bm25.index(documents, show_progress=False)
         n = len(documents)
         df: dict[str, int] = {}

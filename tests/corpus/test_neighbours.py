@@ -35,3 +35,26 @@ def test_held_out_questions_are_never_indexed() -> None:
 
 def test_text_with_no_letters_scores_nothing() -> None:
     assert neighbour_scores("?!") == {}
+
+
+def test_a_record_scores_the_mean_of_its_two_best_questions() -> None:
+    import numpy as np
+
+    from guidance_corpus.neighbours import BEST_OF
+
+    neighbours = default_neighbours()
+    corpus = load_corpus()
+    ids = sorted(corpus.records)
+    owners = [index for index, record_id in enumerate(ids)
+              for _ in (*corpus.records[record_id].questions, corpus.records[record_id].title)]
+    queries = [record.heldout_questions[0] for record in corpus.records.values()
+               if record.heldout_questions] + ["wat do i do", "u", "zzzz"]
+    for text in queries:
+        per_question = neighbours._bm25.get_scores(grams(text))
+        expected = {}
+        for index, record_id in enumerate(ids):
+            mine = per_question[[i for i, owner in enumerate(owners) if owner == index]]
+            score = float(np.sort(mine)[::-1][:BEST_OF].mean())
+            if score > 0:
+                expected[record_id] = score
+        assert neighbours.scores(text) == expected, text
