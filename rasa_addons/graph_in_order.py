@@ -32,6 +32,7 @@ in the process uses dask).
 
 from __future__ import annotations
 
+import graphlib
 import types
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
@@ -45,37 +46,18 @@ _dask_get: Callable[..., Any] = dask.get
 def _order(graph: Mapping[Hashable, Any]) -> list[Hashable] | None:
     """Every key of `graph`, dependencies first; None if the graph is not of the shape
     described above."""
-    ordered: list[Hashable] = []
-    state: dict[Hashable, bool] = {}  # False: being visited; True: done
-    for root in graph:
-        stack: list[tuple[Hashable, int]] = [(root, 0)]
-        while stack:
-            key, position = stack.pop()
-            entry = graph[key]
-            if position == 0:
-                if state.get(key) is True:
-                    continue
-                if state.get(key) is False:
-                    return None  # a cycle: let dask say so
-                if type(entry) is not tuple or not entry:
-                    return None
-                state[key] = False
-            arguments = entry[1:] if callable(entry[0]) else ()
-            while position < len(arguments):
-                argument = arguments[position]
-                position += 1
-                if type(argument) is not str:
-                    return None
-                if argument in graph and state.get(argument) is not True:
-                    if state.get(argument) is False:
-                        return None
-                    stack.append((key, position))
-                    stack.append((argument, 0))
-                    break
-            else:
-                state[key] = True
-                ordered.append(key)
-    return ordered
+    needs: dict[Hashable, list[str]] = {}
+    for key, entry in graph.items():
+        if type(entry) is not tuple or not entry:
+            return None
+        arguments = entry[1:] if callable(entry[0]) else ()
+        if any(type(argument) is not str for argument in arguments):
+            return None
+        needs[key] = [argument for argument in arguments if argument in graph]
+    try:
+        return list(graphlib.TopologicalSorter(needs).static_order())
+    except graphlib.CycleError:
+        return None  # let dask say so
 
 
 def get_in_order(graph: Mapping[Hashable, Any], keys: Sequence[Hashable], **kwargs: Any

@@ -30,14 +30,20 @@ def mark_when_serving(app: Sanic) -> Callable[[], bool]:
 def mark_every_app_when_serving(sanic_class: type[Sanic]) -> Callable[[], bool]:
     """For apps built where we cannot reach them (Rasa's CLI): mark each one as it runs."""
     checks: list[Callable[[], bool]] = []
+    before_every_run(sanic_class, lambda app: checks.append(mark_when_serving(app)))
+    return lambda: any(check() for check in checks)
+
+
+def before_every_run(sanic_class: type[Sanic], prepare: Callable[[Sanic], object]) -> None:
+    """Call `prepare(app)` as each app of `sanic_class` starts to run (the launcher never
+    sees the app Rasa's CLI builds)."""
     original_run = sanic_class.run
 
     def run(app: Sanic, *args: object, **kwargs: object) -> None:
-        checks.append(mark_when_serving(app))
+        prepare(app)
         original_run(app, *args, **kwargs)  # type: ignore[arg-type]
 
     sanic_class.run = run  # type: ignore[method-assign, assignment]
-    return lambda: any(check() for check in checks)
 
 
 #: Replies per connection before Rasa asks the client to connect again.
@@ -67,13 +73,8 @@ def spread_connections_over_workers(sanic_class: type[Sanic]) -> None:
     idle. Ending every connection after each reply balanced the workers but cost a
     connection per message (about 2 ms of CPU between Rasa and the client); after
     every few replies, a connection made to a busy worker moves within seconds."""
-    original_run = sanic_class.run
-
-    def run(app: Sanic, *args: object, **kwargs: object) -> None:
-        app.register_middleware(_reconnect_now_and_then, "request")
-        original_run(app, *args, **kwargs)  # type: ignore[arg-type]
-
-    sanic_class.run = run  # type: ignore[method-assign, assignment]
+    before_every_run(sanic_class,
+                     lambda app: app.register_middleware(_reconnect_now_and_then, "request"))
 
 
 async def _freeze_what_is_loaded(_app: Sanic, _loop: object) -> None:
@@ -92,13 +93,7 @@ def freeze_after_loading(sanic_class: type[Sanic]) -> None:
     a generation the collector never walks, as Python's documentation suggests for
     long-lived servers; they are freed as usual when nothing refers to them. Rasa loads
     its model in a "before_server_start" listener, so this runs after it."""
-    original_run = sanic_class.run
-
-    def run(app: Sanic, *args: object, **kwargs: object) -> None:
-        freeze_when_serving(app)
-        original_run(app, *args, **kwargs)  # type: ignore[arg-type]
-
-    sanic_class.run = run  # type: ignore[method-assign, assignment]
+    before_every_run(sanic_class, freeze_when_serving)
 
 
 def freeze_when_serving(app: Sanic) -> None:
