@@ -14,7 +14,10 @@ import pytest
 
 from tools.record_eval import Score, evaluate
 
-FUSED_TOP1 = 0.89
+# 0.89 until 6 December 2026, when 21 trained questions that were reworded copies of
+# held-out ones were removed (tests/corpus/test_heldout_unseen.py): the same data and
+# model without them measured 0.883, so the old bar counted questions the model was taught.
+FUSED_TOP1 = 0.87
 FUSED_TOP3 = 0.955
 
 
@@ -32,8 +35,8 @@ def test_fused_choice_on_heldout_questions(scores: dict[str, Score]) -> None:
 
 # The same model ranks a few held-out questions differently from one process to the next
 # (TensorFlow's threaded arithmetic in the selector): up to 3 of 206 questions. The bars
-# above and the lead below (measured: fused 0.90-0.91, the classifier alone 0.85-0.86, the others
-# 0.64-0.75) leave room for that.
+# above and the lead below (measured: fused 0.88, the classifier alone 0.84-0.85, the others
+# 0.56-0.75) leave room for that.
 LEAD = 0.015
 
 
