@@ -15,8 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience, situation
 from actions.contacts import say
-from actions.episode_clock import ActionMissingClock
-from actions.guidance import answer_messages
+from actions.episode_clock import ActionLastSeenReadback, ActionMissingClock
+from actions.guidance import answer_messages, only_states_a_time
 
 # Set on the parsed message by rasa_addons.input_guard.InputGuard; each has its opener in
 # bot/copy/everyone.yml ("fallback").
@@ -57,6 +57,8 @@ class ActionCannotHelp(Action):
                 for message in messages:
                     dispatcher.utter_message(**message)
                 return [SlotSet("last_record", record_id)]
+            if only_states_a_time(tracker.latest_message):
+                return ActionLastSeenReadback().run(dispatcher, tracker, domain)
         opener = say(f"fallback.{problem}" if problem in PROBLEMS else "fallback.not_covered")
         dispatcher.utter_message(
             text=say("fallback.reply", who, opener=opener),

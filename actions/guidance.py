@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience, situation
 from actions.contacts import say
-from actions.episode_clock import ActionMissingClock, times_in_message
+from actions.episode_clock import ActionLastSeenReadback, ActionMissingClock, times_in_message
 from actions.record_classifier import classifier_scores, default_classifier
 from guidance_corpus.fusion import Choice, answerable, best_and_close, fuse
 from guidance_corpus.loader import Record, load_corpus
@@ -216,7 +216,13 @@ class ActionAnswerGuidance(Action):
             # Answered here, in this turn (a follow-up action would come back to this
             # one after it, and round again).
             return ActionMissingClock().run(dispatcher, tracker, domain)
-        messages, record_id, _ = answer_messages(tracker.latest_message, audience.current(tracker))
+        messages, record_id, answered = answer_messages(
+            tracker.latest_message, audience.current(tracker)
+        )
+        if not answered and only_states_a_time(tracker.latest_message):
+            # "tomorrow at 9pm" when asked when the child was last seen: a time, however the
+            # classifier placed it, so it is read back (or asked again) like any other.
+            return ActionLastSeenReadback().run(dispatcher, tracker, domain)
         for message in messages:
             dispatcher.utter_message(**message)
         events: list[dict[str, Any]] = [SlotSet("last_record", record_id)] if record_id else []
@@ -225,6 +231,17 @@ class ActionAnswerGuidance(Action):
             # this child, counted from what the person said.
             events += ActionMissingClock().run(dispatcher, tracker, domain)
         return events
+
+
+#: The time phrases the NLU marks ("9pm", "tomorrow", "50 hours"); config.yml.
+TIME_ENTITIES = frozenset({"CLOCK_TIME", "DAY_REF", "DURATION"})
+
+
+def only_states_a_time(message: dict[str, Any]) -> bool:
+    """A message that names a time and asks nothing: no question form, and a time phrase."""
+    text = message.get("text") or ""
+    found = {e.get("entity") for e in message.get("entities") or []}
+    return bool(found & TIME_ENTITIES) and not is_question(text)
 
 
 def states_when_missing(tracker: Tracker) -> bool:

@@ -334,6 +334,40 @@ def test_where_things_should_be_up_to_is_the_clocks_question_whatever_the_intent
     assert [m["text"] for m in dispatcher.messages] == [ASK_AGAIN]
 
 
+@pytest.mark.parametrize(
+    ("intent", "text", "entities", "wanted"),
+    [
+        # Where the walkthrough asked when he was last seen: a time, whatever the intent.
+        ("guidance", "tomorrow at 9pm", ["DAY_REF", "CLOCK_TIME"], "later than now"),
+        ("nlu_fallback", "tomorrow at 9pm", ["DAY_REF", "CLOCK_TIME"], "later than now"),
+        ("nlu_fallback", "yesterday at 9pm", ["DAY_REF", "CLOCK_TIME"], "So since"),
+        # Asking something, or naming no time, is still a question for the guidance.
+        ("guidance", "what happens tomorrow at 9pm?", ["DAY_REF", "CLOCK_TIME"], None),
+        ("nlu_fallback", "what happens tomorrow at 9pm?", ["DAY_REF", "CLOCK_TIME"], None),
+        ("guidance", "zzzz qqqq", [], None),
+        ("nlu_fallback", "zzzz qqqq", [], None),
+    ],
+)
+def test_a_message_that_only_states_a_time_is_read_back_whatever_the_intent(
+    intent: str, text: str, entities: list[str], wanted: str | None
+) -> None:
+    from actions.episode_clock import LAST_SEEN_SLOT
+    from actions.guidance import ActionAnswerGuidance
+
+    latest = {"text": text, "intent": {"name": intent},
+              "entities": [{"entity": name, "value": text} for name in entities]}
+    state = Tracker("tester", {}, latest, [], False, None, {}, "")
+    action = ActionAnswerGuidance() if intent == "guidance" else ActionCannotHelp()
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, state, {})
+    replies = " ".join(m.get("text") or "" for m in dispatcher.messages)
+    read_back = any(e.get("name") == LAST_SEEN_SLOT for e in events)
+    if wanted is None:
+        assert not read_back, (events, replies)
+    else:
+        assert read_back and wanted in replies, (events, replies)
+
+
 def test_a_question_in_two_parts_gets_both_parts_answered() -> None:
     import actions.guidance as guidance
 
