@@ -10,13 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet, UserUtteranceReverted
+from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience, situation
 from actions.contacts import say
-from actions.episode_clock import ActionLastSeenReadback, ActionMissingClock
-from actions.guidance import answer_messages, only_states_a_time
+from actions.guidance import reply_to_question
 
 # Set on the parsed message by rasa_addons.input_guard.InputGuard; each has its opener in
 # bot/copy/everyone.yml ("fallback").
@@ -50,15 +49,10 @@ class ActionCannotHelp(Action):
             dispatcher.utter_message(text=situation.cannot_do_reply(refusal, who))
             return []
         if intent == "nlu_fallback" and problem in (None, "too_long"):
-            if situation.asks_what_is_due(text):
-                return ActionMissingClock().run(dispatcher, tracker, domain)
-            messages, record_id, _ = answer_messages(tracker.latest_message, who)
-            if record_id is not None:
-                for message in messages:
-                    dispatcher.utter_message(**message)
-                return [SlotSet("last_record", record_id)]
-            if only_states_a_time(tracker.latest_message):
-                return ActionLastSeenReadback().run(dispatcher, tracker, domain)
+            # Answered as the guidance action would answer it, if anything answers it.
+            events = reply_to_question(dispatcher, tracker, domain)
+            if events is not None:
+                return events
         opener = say(f"fallback.{problem}" if problem in PROBLEMS else "fallback.not_covered")
         dispatcher.utter_message(
             text=say("fallback.reply", who, opener=opener),

@@ -167,8 +167,10 @@ def answer_message(
     return {"text": "\n\n".join(parts), "buttons": buttons}
 
 
-def dont_know_message(who: str | None) -> str:
-    return say("guidance.dont_know", who)
+def dont_know_message(text: str, who: str | None) -> dict[str, Any]:
+    """"I don't know that one", with whatever line the situation still calls for."""
+    reply = say("guidance.dont_know", who)
+    return {"text": "\n\n".join([reply, *situation.notes(text, who, reply)])}
 
 
 def is_question(text: str) -> bool:
@@ -196,13 +198,45 @@ def answer_messages(
         asked = (message.get("intent") or {}).get("name") == RETRIEVAL_INTENT
     record, also = choose(text, who, selector_ranking(message), asked=asked)
     if record is None:
-        reply = dont_know_message(who)
-        return [{"text": "\n\n".join([reply, *situation.notes(text, who, reply)])}], None, False
+        return [dont_know_message(text, who)], None, False
     answer = answer_message(record, who, also)
     extra = situation.notes(text, who, answer["text"])
     if extra:
         answer["text"] = "\n\n".join([answer["text"], *extra])
     return [answer], record.id, True
+
+
+def reply_to_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+) -> list[dict[str, Any]] | None:
+    """The reply to a message that may be a question, the same whichever intent it got:
+    the guidance action and the fallback both come here. None when nothing answers it and
+    it is not a time either, so each caller gives its own "I don't know".
+
+    - "what is due now?": the missing clock, in this turn (a follow-up action would come
+      back to the guidance action after it, and round again);
+    - a question a record answers (or a request the assistant cannot do): that answer,
+      and for an episode record with a stated time, what it means for this child;
+    - "tomorrow at 9pm" when asked when the child was last seen: a time, however the
+      classifier placed it, so it is read back (or asked again) like any other.
+    """
+    if situation.asks_what_is_due(tracker.latest_message.get("text") or ""):
+        return ActionMissingClock().run(dispatcher, tracker, domain)
+    messages, record_id, answered = answer_messages(
+        tracker.latest_message, audience.current(tracker)
+    )
+    if not answered:
+        if only_states_a_time(tracker.latest_message):
+            return ActionLastSeenReadback().run(dispatcher, tracker, domain)
+        return None
+    for message in messages:
+        dispatcher.utter_message(**message)
+    events: list[dict[str, Any]] = [SlotSet("last_record", record_id)] if record_id else []
+    if record_id in EPISODE_RECORDS and states_when_missing(tracker):
+        # "Missing 3 days, isn't there a meeting?": the rule, then what it means for
+        # this child, counted from what the person said.
+        events += ActionMissingClock().run(dispatcher, tracker, domain)
+    return events
 
 
 class ActionAnswerGuidance(Action):
@@ -212,24 +246,12 @@ class ActionAnswerGuidance(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        if situation.asks_what_is_due(tracker.latest_message.get("text") or ""):
-            # Answered here, in this turn (a follow-up action would come back to this
-            # one after it, and round again).
-            return ActionMissingClock().run(dispatcher, tracker, domain)
-        messages, record_id, answered = answer_messages(
-            tracker.latest_message, audience.current(tracker)
-        )
-        if not answered and only_states_a_time(tracker.latest_message):
-            # "tomorrow at 9pm" when asked when the child was last seen: a time, however the
-            # classifier placed it, so it is read back (or asked again) like any other.
-            return ActionLastSeenReadback().run(dispatcher, tracker, domain)
-        for message in messages:
-            dispatcher.utter_message(**message)
-        events: list[dict[str, Any]] = [SlotSet("last_record", record_id)] if record_id else []
-        if record_id in EPISODE_RECORDS and states_when_missing(tracker):
-            # "Missing 3 days, isn't there a meeting?": the rule, then what it means for
-            # this child, counted from what the person said.
-            events += ActionMissingClock().run(dispatcher, tracker, domain)
+        events = reply_to_question(dispatcher, tracker, domain)
+        if events is None:
+            text = tracker.latest_message.get("text") or ""
+            who = audience.current(tracker) or situation.audience_in(text)
+            dispatcher.utter_message(**dont_know_message(text, who))
+            return []
         return events
 
 

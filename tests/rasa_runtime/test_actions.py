@@ -387,14 +387,17 @@ def test_a_question_in_two_parts_gets_both_parts_answered() -> None:
     assert guidance.question_parts("what happens and who does it") == []
 
 
-def test_how_long_a_child_has_been_missing_is_counted_beside_the_rule() -> None:
+@pytest.mark.parametrize("intent", ["guidance", "nlu_fallback"])
+def test_how_long_a_child_has_been_missing_is_counted_beside_the_rule(intent: str) -> None:
+    # The same reply whether the classifier placed the question or the fallback caught it.
     from actions.guidance import ActionAnswerGuidance
 
     def answer(text: str) -> tuple[list[str], list[dict[str, Any]]]:
-        latest = {"text": text, "intent": {"name": "guidance"}, "entities": []}
+        latest = {"text": text, "intent": {"name": intent}, "entities": []}
         said = [{"event": "user", "text": text, "parse_data": latest}]
         dispatcher = CollectingDispatcher()
-        events = ActionAnswerGuidance().run(
+        action = ActionAnswerGuidance() if intent == "guidance" else ActionCannotHelp()
+        events = action.run(
             dispatcher, Tracker("tester", {}, latest, said, False, None, {}, ""), {})
         return [m["text"] for m in dispatcher.messages], events
 
