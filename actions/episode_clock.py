@@ -16,6 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import audience, situation
 from actions.contacts import say
 from guidance_corpus.loader import load_corpus
 from missing_clock import (
@@ -92,6 +93,14 @@ class ActionLastSeenReadback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        refusal = situation.cannot_do(tracker.latest_message.get("text") or "")
+        if refusal is not None:
+            # "Can you look up whether Kayden, dob 04/03/2011, is registered at another
+            # school?" names a date, but asks for something no one here can do.
+            text = tracker.latest_message.get("text") or ""
+            who = audience.current(tracker) or situation.audience_in(text)
+            dispatcher.utter_message(text=situation.cannot_do_reply(refusal, who))
+            return []
         last_seen, now, stated = times_in_message(tracker)
         if last_seen is None:
             dispatcher.utter_message(text=say("clock.not_understood"))

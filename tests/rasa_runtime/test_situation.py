@@ -48,6 +48,12 @@ def test_who_is_asking(text: str, who: str | None) -> None:
         ("can you tell me where the MASH office is", None),
         ("do i need a solicitor to get custody back", "legal_advice"),
         ("what happens at a strategy meeting", None),
+        ("could you check if Amira in year 7 has enrolled at another school", "look_up_pupil"),
+        ("can u look up whether he's on the roll anywhere in walsall", "look_up_pupil"),
+        ("can you pull up her records on carefirst", "look_up_records"),
+        ("can you check whether the police system has him as missing", "look_up_records"),
+        ("how do schools check if a pupil has registered at another school", None),
+        ("what records should we keep about a missing pupil", None),
     ],
 )
 def test_requests_the_assistant_cannot_do(text: str, kind: str | None) -> None:
@@ -100,3 +106,18 @@ def test_a_crisis_with_a_question_gets_999_and_the_answer() -> None:
 def test_a_crisis_alone_gets_only_the_emergency_route() -> None:
     reply = answer("he's hitting me right now", intent="crisis")
     assert "999" in reply and "From:" not in reply
+
+
+def test_a_request_with_a_date_is_refused_not_read_back_as_last_seen() -> None:
+    # The classifier read "dob 04/03/2011" as the time a child was last seen.
+    from actions.episode_clock import LAST_SEEN_SLOT, ActionLastSeenReadback
+
+    text = ("could you see if Jayden, dob 12/09/2012, is registered at another school now? "
+            "we think the family moved")
+    latest = {"text": text, "intent": {"name": "inform_last_seen"}, "entities": []}
+    dispatcher = CollectingDispatcher()
+    events = ActionLastSeenReadback().run(
+        dispatcher, Tracker("tester", {}, latest, [], False, None, {}, ""), {})
+    reply = " ".join(m.get("text") or "" for m in dispatcher.messages)
+    assert not any(e.get("name") == LAST_SEEN_SLOT for e in events), events
+    assert "can't look up" in reply and "0121 303 4983" in reply, reply
