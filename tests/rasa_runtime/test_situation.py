@@ -21,6 +21,7 @@ from actions.safety import ActionSafetyResponse
         ("ran away from my childrens home on friday and the staff are fuming", "young_person"),
         ("who finds out every time i go missing", "young_person"),
         ("my foster carers keep reporting me to the police", "young_person"),
+        ("when the police found me they acted like i was a nuisance", "young_person"),
         ("my foster child ran off again last night", "carer"),
         ("a boy from our children's home ran off", "carer"),
         ("a man keeps bringing girls into my bar", "licence_holder"),
