@@ -93,13 +93,12 @@ class ActionLastSeenReadback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        refusal = situation.cannot_do(tracker.latest_message.get("text") or "")
+        refusal = situation.refusal_for(
+            tracker.latest_message.get("text") or "", audience.current(tracker))
         if refusal is not None:
             # "Can you look up whether Kayden, dob 04/03/2011, is registered at another
             # school?" names a date, but asks for something no one here can do.
-            text = tracker.latest_message.get("text") or ""
-            who = audience.current(tracker) or situation.audience_in(text)
-            dispatcher.utter_message(text=situation.cannot_do_reply(refusal, who))
+            dispatcher.utter_message(text=refusal)
             return []
         last_seen, now, stated = times_in_message(tracker)
         if last_seen is None:

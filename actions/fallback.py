@@ -42,11 +42,10 @@ class ActionCannotHelp(Action):
         problem = input_problem(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = tracker.latest_message.get("text") or ""
-        refusal = situation.cannot_do(text) if problem in (None, "too_long") else None
+        refusal = situation.refusal_for(text, who) if problem in (None, "too_long") else None
         if intent in RULE_INTENTS and refusal is not None:
             # "Can you send me money?": an honest "I can't" and who can, not a menu.
-            who = who or situation.audience_in(text)
-            dispatcher.utter_message(text=situation.cannot_do_reply(refusal, who))
+            dispatcher.utter_message(text=refusal)
             return []
         if intent == "nlu_fallback" and problem in (None, "too_long"):
             # Answered as the guidance action would answer it, if anything answers it.

@@ -189,11 +189,10 @@ def answer_messages(
     """
     text = message.get("text") or ""
     who = who or situation.audience_in(text)
-    refusal = situation.cannot_do(text)
+    refusal = situation.refusal_for(text, who)
     if refusal is not None:
-        reply = situation.cannot_do_reply(refusal, who)
-        extra = situation.notes(text, who, reply)
-        return [{"text": "\n\n".join([reply, *extra])}], None, True
+        extra = situation.notes(text, who, refusal)
+        return [{"text": "\n\n".join([refusal, *extra])}], None, True
     if asked is None:
         asked = (message.get("intent") or {}).get("name") == RETRIEVAL_INTENT
     record, also = choose(text, who, selector_ranking(message), asked=asked)
@@ -247,12 +246,12 @@ class ActionAnswerGuidance(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         events = reply_to_question(dispatcher, tracker, domain)
-        if events is None:
-            text = tracker.latest_message.get("text") or ""
-            who = audience.current(tracker) or situation.audience_in(text)
-            dispatcher.utter_message(**dont_know_message(text, who))
-            return []
-        return events
+        if events is not None:
+            return events
+        text = tracker.latest_message.get("text") or ""
+        who = audience.current(tracker) or situation.audience_in(text)
+        dispatcher.utter_message(**dont_know_message(text, who))
+        return []
 
 
 #: The time phrases the NLU marks ("9pm", "tomorrow", "50 hours"); config.yml.

@@ -108,6 +108,13 @@ def cannot_do_reply(item: CannotDo, who: str | None) -> str:
                helpers=help_lines(situation, who))
 
 
+def refusal_for(text: str, who: str | None) -> str | None:
+    """The honest "I can't" for a request in ``text`` (None if it asks for nothing the
+    assistant cannot do), worded for ``who`` or, when unknown, whoever the text shows."""
+    item = cannot_do(text)
+    return None if item is None else cannot_do_reply(item, who or audience_in(text))
+
+
 def notes(text: str, who: str | None, shown: str) -> list[str]:
     """Lines to add to an answer for what the message says, unless already ``shown``."""
     out: list[str] = []
