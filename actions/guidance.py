@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience, situation
@@ -214,13 +214,21 @@ def reply_to_question(
 
     - "what is due now?": the missing clock, in this turn (a follow-up action would come
       back to the guidance action after it, and round again);
+    - a licence holder who describes what they saw and asks who to tell: the licence
+      concern, which answers that first;
     - a question a record answers (or a request the assistant cannot do): that answer,
       and for an episode record with a stated time, what it means for this child;
     - "tomorrow at 9pm" when asked when the child was last seen: a time, however the
       classifier placed it, so it is read back (or asked again) like any other.
     """
-    if situation.asks_what_is_due(tracker.latest_message.get("text") or ""):
+    text = tracker.latest_message.get("text") or ""
+    if situation.asks_what_is_due(text):
         return ActionMissingClock().run(dispatcher, tracker, domain)
+    concern_form = licence_concern_to_start(tracker)
+    if concern_form:
+        # The form's opening says who to tell before it asks anything, and offers back
+        # what the message already described.
+        return [FollowupAction(concern_form)]
     messages, record_id, answered = answer_messages(
         tracker.latest_message, audience.current(tracker)
     )
@@ -236,6 +244,21 @@ def reply_to_question(
         # this child, counted from what the person said.
         events += ActionMissingClock().run(dispatcher, tracker, domain)
     return events
+
+
+def licence_concern_to_start(tracker: Tracker) -> str | None:
+    """ "im a taxi driver, i keep picking up young girls ... and dropping them at houses
+    with older blokes. who do i tell": a concern to pass on, however the classifier placed
+    it. A licence holder's general question ("who do I tell if I'm worried?") says nothing
+    seen, so it gets the record that answers it. The form's name, or None."""
+    # Imported here: the form's module imports the safety route, which imports this one.
+    from actions import licence_concern
+
+    text = tracker.latest_message.get("text") or ""
+    who = audience.current(tracker) or situation.audience_in(text)
+    wanted = (who == audience.LICENCE_HOLDER and not tracker.active_loop.get("name")
+              and situation.asks_who_to_tell(text) and licence_concern.tells_what_was_seen(text))
+    return licence_concern.FORM if wanted else None
 
 
 class ActionAnswerGuidance(Action):

@@ -32,7 +32,9 @@ from actions.questionnaire import (
     is_button,
     known,
     latest_intent,
+    listen,
     load_table,
+    now_uk,
     prompt,
     read_back,
     typed_text,
@@ -49,6 +51,14 @@ DANGER_SLOT = "concern_danger_now"
 ANONYMOUS_SLOT = "concern_anonymous"
 ALL_SLOTS = [*TABLE.slots, KEY_SLOT, CONFIRM_SLOT]
 __all__ = ["vehicles"]
+
+
+def tells_what_was_seen(text: str) -> bool:
+    """The message already says who was seen doing what (the form's own test for offering
+    it back as the description, bot/questions/licence_concern.yml)."""
+    question = TABLE.question("concern_what_seen")
+    assert question is not None
+    return listen(question, text, now_uk()) is not None
 
 
 class ValidateLicenceConcernForm(Questionnaire):

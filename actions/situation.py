@@ -1,7 +1,7 @@
 """What a message says about the person's situation: who is asking, whether they have
-run away, whether it is outside office hours, whether they want to stay anonymous, and
-requests the assistant cannot do. The phrases are data, in actions/situation.yml; what is
-said, in bot/copy/ ("situation", "cannot_do")."""
+run away, whether it is outside office hours, whether they want to stay anonymous or are
+asking who to tell, and requests the assistant cannot do. The phrases are data, in
+actions/situation.yml; what is said, in bot/copy/ ("situation", "cannot_do")."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ class Phrases:
     out_of_hours: tuple[re.Pattern[str], ...]
     anonymous: tuple[re.Pattern[str], ...]
     asks_what_is_due: tuple[re.Pattern[str], ...]
+    asks_who_to_tell: tuple[re.Pattern[str], ...]
     cannot_do: tuple[CannotDo, ...]
 
 
@@ -49,6 +50,7 @@ def phrases() -> Phrases:
         out_of_hours=_compile(data["out_of_hours"]),
         anonymous=_compile(data["anonymous"]),
         asks_what_is_due=_compile(data["asks_what_is_due"]),
+        asks_who_to_tell=_compile(data["asks_who_to_tell"]),
         cannot_do=tuple(
             CannotDo(kind=item["kind"], patterns=_compile(item["patterns"]))
             for item in data["cannot_do"]
@@ -81,6 +83,11 @@ def asks_what_is_due(text: str) -> bool:
     """ "Where should things be up to? The girl I foster is missing": a question for the
     missing clock, however the classifier placed it."""
     return _any(phrases().asks_what_is_due, _plain(text))
+
+
+def asks_who_to_tell(text: str) -> bool:
+    """ "Who do I tell?", "what should I do?", "where do I report it?"."""
+    return _any(phrases().asks_who_to_tell, _plain(text))
 
 
 def wants_anonymity(text: str) -> bool:

@@ -122,3 +122,44 @@ def test_a_request_with_a_date_is_refused_not_read_back_as_last_seen() -> None:
     reply = " ".join(m.get("text") or "" for m in dispatcher.messages)
     assert not any(e.get("name") == LAST_SEEN_SLOT for e in events), events
     assert "can't look up" in reply and "0121 303 4983" in reply, reply
+
+
+@pytest.mark.parametrize(
+    ("text", "who", "starts_form"),
+    [
+        # What a licence holder saw, and who to tell: the concern, whatever the intent.
+        ("im a taxi driver, i keep picking up young girls from a takeaway late at night and "
+         "dropping them at houses with older blokes. who do i tell", None, True),
+        ("noticed a girl about 13 come in with two older men to our hotel last night, "
+         "should i report it?", None, True),
+        ("we keep seeing school girls being picked up outside by men in cars, what should we "
+         "do", "licence_holder", True),
+        # A general question says nothing seen: the record answers it.
+        ("as a hotel manager who do i tell if im worried about cse?", None, False),
+        # The same words from a parent are not a licence holder's concern.
+        ("i keep picking up my daughter from houses with older blokes late at night, who do "
+         "i tell", None, False),
+        # Something seen, but no asking who to tell: the record (or the form's own intent).
+        ("i keep seeing young girls in the back of taxis at 2am, is that normal?",
+         "licence_holder", False),
+    ],
+)
+def test_a_licence_holder_telling_what_they_saw_is_offered_the_concern(
+    text: str, who: str | None, starts_form: bool
+) -> None:
+    from actions.guidance import licence_concern_to_start
+
+    latest = {"text": text, "intent": {"name": "guidance"}, "entities": []}
+    state = Tracker("tester", {"audience": who}, latest, [], False, None, {}, "")
+    assert (licence_concern_to_start(state) == "licence_concern_form") is starts_form
+
+
+def test_the_concern_starts_from_the_guidance_action_with_nothing_said_before_it() -> None:
+    text = ("im a taxi driver, i keep picking up young girls from a takeaway late at night and "
+            "dropping them at houses with older blokes. who do i tell")
+    latest = {"text": text, "intent": {"name": "guidance"}, "entities": []}
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswerGuidance().run(
+        dispatcher, Tracker("tester", {}, latest, [], False, None, {}, ""), {})
+    assert events == [{"event": "followup", "timestamp": None, "name": "licence_concern_form"}]
+    assert dispatcher.messages == []  # the form's opening says who to tell
