@@ -214,8 +214,8 @@ def reply_to_question(
 
     - "what is due now?": the missing clock, in this turn (a follow-up action would come
       back to the guidance action after it, and round again);
-    - a licence holder who describes what they saw and asks who to tell: the licence
-      concern, which answers that first;
+    - a licence holder who describes what they saw and asks who to tell: the answer, then
+      the licence concern, to pass on what they saw;
     - a question a record answers (or a request the assistant cannot do): that answer,
       and for an episode record with a stated time, what it means for this child;
     - "tomorrow at 9pm" when asked when the child was last seen: a time, however the
@@ -224,21 +224,24 @@ def reply_to_question(
     text = tracker.latest_message.get("text") or ""
     if situation.asks_what_is_due(text):
         return ActionMissingClock().run(dispatcher, tracker, domain)
+    # What they saw is kept to pass on: the form follows the answer, and its opening says
+    # who to tell unless the answer did.
     concern_form = licence_concern_to_start(tracker)
-    if concern_form:
-        # The form's opening says who to tell before it asks anything, and offers back
-        # what the message already described.
-        return [FollowupAction(concern_form)]
+    then = [FollowupAction(concern_form)] if concern_form else []
     messages, record_id, answered = answer_messages(
         tracker.latest_message, audience.current(tracker)
     )
     if not answered:
+        if then:
+            return then
         if only_states_a_time(tracker.latest_message):
             return ActionLastSeenReadback().run(dispatcher, tracker, domain)
         return None
     for message in messages:
         dispatcher.utter_message(**message)
     events: list[dict[str, Any]] = [SlotSet("last_record", record_id)] if record_id else []
+    if then:
+        return events + then
     if record_id in EPISODE_RECORDS and states_when_missing(tracker):
         # "Missing 3 days, isn't there a meeting?": the rule, then what it means for
         # this child, counted from what the person said.

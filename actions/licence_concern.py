@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import answers, audience
 from actions.answers import NOT_KNOWN
-from actions.contacts import say
+from actions.contacts import phone, say
 from actions.questionnaire import (
     MISSES_SLOT,
     STOPPED_SLOT,
@@ -133,9 +133,21 @@ class AskConcernDangerNow(AskQuestion):
         assert question is not None
         text, buttons = prompt(question, tracker.slots)
         if not (tracker.get_slot(MISSES_SLOT) or {}).get(DANGER_SLOT):
-            text = say("licence_concern.opening", question=text)
+            text = say("licence_concern.offer", question=text)
+            if not route_told_this_turn(tracker):
+                text = say("licence_concern.opening", offer=text)
         dispatcher.utter_message(text=text, buttons=buttons)
         return []
+
+
+def route_told_this_turn(tracker: Tracker) -> bool:
+    """Whether an answer before the form, in this turn, already gave the licensing team."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and phone("licensing_team") in (event.get("text") or ""):
+            return True
+    return False
 
 
 ASK_CONCERN_ACTIONS = ask_actions(

@@ -154,12 +154,27 @@ def test_a_licence_holder_telling_what_they_saw_is_offered_the_concern(
     assert (licence_concern_to_start(state) == "licence_concern_form") is starts_form
 
 
-def test_the_concern_starts_from_the_guidance_action_with_nothing_said_before_it() -> None:
-    text = ("im a taxi driver, i keep picking up young girls from a takeaway late at night and "
-            "dropping them at houses with older blokes. who do i tell")
+def test_the_concern_follows_the_answer_and_says_who_to_tell_once() -> None:
+    from actions.licence_concern import AskConcernDangerNow
+
+    text = ("I'm a security officer at a shopping centre. We keep seeing men giving school "
+            "girls new phones and then leaving with them. Should we report it?")
     latest = {"text": text, "intent": {"name": "guidance"}, "entities": []}
     dispatcher = CollectingDispatcher()
     events = ActionAnswerGuidance().run(
         dispatcher, Tracker("tester", {}, latest, [], False, None, {}, ""), {})
-    assert events == [{"event": "followup", "timestamp": None, "name": "licence_concern_form"}]
-    assert dispatcher.messages == []  # the form's opening says who to tell
+    assert events[-1] == {"event": "followup", "timestamp": None,
+                          "name": "licence_concern_form"}
+    answer = "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "From:" in answer  # the record's answer, cited, comes first
+
+    def opening(before: list[dict]) -> str:
+        asked = CollectingDispatcher()
+        user = {"event": "user", "text": text}
+        AskConcernDangerNow().run(
+            asked, Tracker("tester", {}, latest, [user, *before], False, None, {}, ""), {})
+        return asked.messages[0]["text"]
+
+    told = [{"event": "bot", "text": "... or the Licensing Team on 0121 303 9611."}]
+    assert "Who to tell" in opening([]) and "0121 303 9611" in opening([])
+    assert "Who to tell" not in opening(told) and "danger right now" in opening(told)
