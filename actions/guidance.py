@@ -22,10 +22,14 @@ from actions import audience, situation
 from actions.contacts import say
 from actions.episode_clock import ActionLastSeenReadback, ActionMissingClock, times_in_message
 from actions.record_classifier import classifier_scores, default_classifier
-from guidance_corpus.fusion import Choice, answerable, best_and_close, fuse
+from guidance_corpus.fusion import Choice, answerable, best_and_close, fuse, put_first
 from guidance_corpus.loader import Record, load_corpus
 from guidance_corpus.neighbours import default_neighbours, neighbour_scores
-from guidance_corpus.placement_direction import direction_first, direction_rules
+from guidance_corpus.placement_direction import (
+    direction_first,
+    direction_rules,
+    placement_direction,
+)
 from guidance_corpus.retrieval import default_retriever, search
 from missing_clock import EPISODE_RECORDS
 
@@ -80,7 +84,12 @@ def rank_records(
     )
     # The voices count words, and the two out-of-area records share theirs: which way the
     # placement goes is read from the message (guidance_corpus/placement_direction.yml).
-    return direction_first(fused, text)
+    # Some situations decide the record outright (actions/situation.yml, decides_record),
+    # unless the child was placed across a council boundary: the out-of-area records say
+    # who else is told then.
+    if placement_direction(text) is not None:
+        return direction_first(fused, text)
+    return put_first(fused, situation.decided_record(text, who))
 
 
 def warm_up() -> None:
@@ -260,7 +269,8 @@ def licence_concern_to_start(tracker: Tracker) -> str | None:
     text = tracker.latest_message.get("text") or ""
     who = audience.current(tracker) or situation.audience_in(text)
     wanted = (who == audience.LICENCE_HOLDER and not tracker.active_loop.get("name")
-              and situation.asks_who_to_tell(text) and licence_concern.tells_what_was_seen(text))
+              and (situation.asks_who_to_tell(text) or situation.asks_what_to_do(text))
+              and licence_concern.tells_what_was_seen(text))
     return licence_concern.FORM if wanted else None
 
 

@@ -27,6 +27,16 @@ class CannotDo:
 
 
 @dataclass(frozen=True)
+class DecidedRecord:
+    """A record put first when every group in ``every`` matches and ``unless`` does not."""
+
+    record: str
+    not_for: frozenset[str]
+    every: tuple[tuple[re.Pattern[str], ...], ...]
+    unless: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
 class Phrases:
     audience: dict[str, tuple[re.Pattern[str], ...]]
     runaway_self: tuple[re.Pattern[str], ...]
@@ -34,7 +44,9 @@ class Phrases:
     anonymous: tuple[re.Pattern[str], ...]
     asks_what_is_due: tuple[re.Pattern[str], ...]
     asks_who_to_tell: tuple[re.Pattern[str], ...]
+    asks_what_to_do: tuple[re.Pattern[str], ...]
     cannot_do: tuple[CannotDo, ...]
+    decides_record: tuple[DecidedRecord, ...]
 
 
 def _compile(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
@@ -51,9 +63,21 @@ def phrases() -> Phrases:
         anonymous=_compile(data["anonymous"]),
         asks_what_is_due=_compile(data["asks_what_is_due"]),
         asks_who_to_tell=_compile(data["asks_who_to_tell"]),
+        asks_what_to_do=_compile(data["asks_what_to_do"]),
         cannot_do=tuple(
             CannotDo(kind=item["kind"], patterns=_compile(item["patterns"]))
             for item in data["cannot_do"]
+        ),
+        decides_record=tuple(
+            DecidedRecord(
+                record=item["record"],
+                not_for=frozenset(item.get("not_for") or []),
+                # A group given as ~ is the top-level group of that name.
+                every=tuple(_compile(patterns or data[name])
+                            for name, patterns in item["all"].items()),
+                unless=_compile(item.get("unless") or []),
+            )
+            for item in data["decides_record"]
         ),
     )
 
@@ -86,8 +110,12 @@ def asks_what_is_due(text: str) -> bool:
 
 
 def asks_who_to_tell(text: str) -> bool:
-    """ "Who do I tell?", "what should I do?", "where do I report it?"."""
+    """ "Who do I tell?", "who needs to know?", "where do I report it?"."""
     return _any(phrases().asks_who_to_tell, _plain(text))
+
+
+def asks_what_to_do(text: str) -> bool:
+    return _any(phrases().asks_what_to_do, _plain(text))
 
 
 def wants_anonymity(text: str) -> bool:
@@ -101,6 +129,17 @@ def out_of_office_hours(text: str, now: datetime | None = None) -> bool:
         return True
     when = parse_last_seen(text, now or datetime.now(LONDON))
     return when is not None and not is_office_hours(when.when)
+
+
+def decided_record(text: str, who: str | None) -> str | None:
+    """The record the situation in ``text`` calls for, if one does ("the lad we foster
+    isn't back, who do I ring" -> the carer's notifications), for ``who`` (or whoever
+    the text shows)."""
+    text = _plain(text)
+    who = who or audience_in(text)
+    return next((rule.record for rule in phrases().decides_record
+                 if who not in rule.not_for and all(_any(group, text) for group in rule.every)
+                 and not _any(rule.unless, text)), None)
 
 
 def cannot_do(text: str) -> CannotDo | None:

@@ -14,7 +14,7 @@ fused score is a weighted sum. The weights were chosen on the records' held-out 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from guidance_corpus.loader import Corpus
 from guidance_corpus.retrieval import AUDIENCE_PENALTY, CONFIDENCE_THRESHOLD, Hit, is_confident
@@ -118,3 +118,18 @@ def best_and_close(
     ratio = COMPARE_RATIO if compares else CLOSE_RATIO
     close = [c for c in ranked[1:3] if c.score >= ratio * best.score]
     return best, close
+
+
+def put_first(ranked: list[Choice], record_id: str | None) -> list[Choice]:
+    """``ranked`` with ``record_id`` in first place and the records before it one place
+    down; each place keeps its score, so the list stays in score order for
+    best_and_close. Unchanged when ``record_id`` is None, already first, or nothing was
+    ranked (nothing was close enough to answer)."""
+    order = [c.record_id for c in ranked]
+    if record_id is None or not order or order[0] == record_id:
+        return ranked
+    if record_id not in order:
+        ranked, order = [*ranked, Choice(record_id, 0.0)], [*order, record_id]
+    order.remove(record_id)
+    order.insert(0, record_id)
+    return [replace(place, record_id=rid) for place, rid in zip(ranked, order, strict=True)]

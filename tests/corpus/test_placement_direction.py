@@ -150,3 +150,15 @@ def test_records_ahead_of_the_twin_keep_their_places() -> None:
     fused = ranking("out-of-area-return-interviews", IN, "return-interview", OUT)
     moved = direction_first(fused, "placed by us in Sandwell, he's missing, who does the RHI?")
     assert ids(moved) == ["out-of-area-return-interviews", OUT, IN, "return-interview"]
+
+
+def test_put_first_moves_one_record_and_keeps_the_scores_in_order() -> None:
+    from guidance_corpus.fusion import put_first
+
+    ranked = [Choice("a", 0.9), Choice("b", 0.7), Choice("c", 0.5)]
+    assert put_first(ranked, "c") == [Choice("c", 0.9), Choice("a", 0.7), Choice("b", 0.5)]
+    assert put_first(ranked, "a") == ranked
+    assert put_first(ranked, None) == ranked
+    assert put_first([], "a") == []  # nothing close enough: still no answer
+    # A record no voice ranked at all still comes first.
+    assert [c.record_id for c in put_first(ranked, "z")] == ["z", "a", "b", "c"]

@@ -178,3 +178,54 @@ def test_the_concern_follows_the_answer_and_says_who_to_tell_once() -> None:
     told = [{"event": "bot", "text": "... or the Licensing Team on 0121 303 9611."}]
     assert "Who to tell" in opening([]) and "0121 303 9611" in opening([])
     assert "Who to tell" not in opening(told) and "danger right now" in opening(told)
+
+
+CARERS_NOTIFICATIONS = "lac-notify-social-worker-edt"
+
+
+@pytest.mark.parametrize(
+    ("text", "record"),
+    [
+        # A carer of a looked-after child who has not come back, asking who to tell.
+        ("my foster daughter hasnt come home, who do i have to tell?", CARERS_NOTIFICATIONS),
+        ("the lad we foster isnt back yet and its gone midnight, who do i ring",
+         CARERS_NOTIFICATIONS),
+        ("our 14 year old in residential hasnt returned to the home, who needs to know",
+         CARERS_NOTIFICATIONS),
+        ("one of the girls at our childrens home has run off, who do we tell",
+         CARERS_NOTIFICATIONS),
+        ("grandson lives with me under a care order and hes not come back, do i tell his "
+         "social worker", CARERS_NOTIFICATIONS),
+        # Not that situation: each has its own record.
+        ("my son is missing, who do i tell", None),  # a parent
+        ("LAC on my caseload has gone missing from her placement. As the SW, who am I "
+         "supposed to notify?", None),
+        ("our foster son came back last night, who do i need to tell", None),
+        ("who do i tell about the return interview for my foster daughter who went missing",
+         None),
+        ("ran away from the childrens home and im scared, who do i call", None),
+        ("childminder - the little girl i look after has gone off, who do i tell", None),
+        ("my foster son has gone missing, what do I put on the form", None),
+    ],
+)
+def test_the_situation_decides_the_record(text: str, record: str | None) -> None:
+    assert situation.decided_record(text, None) == record
+
+
+def test_a_decided_record_comes_first_whatever_the_words_share() -> None:
+    from actions.guidance import rank_records
+
+    text = "one of the girls at our childrens home has run off, who do we tell"
+    assert rank_records(text, None, {})[0].record_id == CARERS_NOTIFICATIONS
+    # Placed here by another council: the out-of-area record says who else is told.
+    placed = ("one of our girls was placed with us by Wolverhampton council and has run off, "
+              "who do we tell")
+    assert situation.decided_record(placed, None) == CARERS_NOTIFICATIONS
+    assert rank_records(placed, None, {})[0].record_id != CARERS_NOTIFICATIONS
+
+
+def test_every_decided_record_is_in_the_corpus() -> None:
+    from guidance_corpus.loader import load_corpus
+
+    records = load_corpus().records
+    assert all(rule.record in records for rule in situation.phrases().decides_record)
