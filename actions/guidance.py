@@ -28,7 +28,7 @@ from guidance_corpus.neighbours import default_neighbours, neighbour_scores
 from guidance_corpus.placement_direction import (
     direction_first,
     direction_rules,
-    placement_direction,
+    names_a_placement_across_boundary,
 )
 from guidance_corpus.retrieval import default_retriever, search
 from missing_clock import EPISODE_RECORDS
@@ -87,9 +87,10 @@ def rank_records(
     # Some situations decide the record outright (actions/situation.yml, decides_record),
     # unless the child was placed across a council boundary: the out-of-area records say
     # who else is told then.
-    if placement_direction(text) is not None:
+    if names_a_placement_across_boundary(text):
         return direction_first(fused, text)
-    return put_first(fused, situation.decided_record(text, who))
+    decided = situation.decided_record(text, who)
+    return put_first(fused, decided) if decided else direction_first(fused, text)
 
 
 def warm_up() -> None:

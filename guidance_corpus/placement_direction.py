@@ -90,6 +90,12 @@ def placement_direction(text: str) -> str | None:
     return shown[0] if len(shown) == 1 else None
 
 
+def names_a_placement_across_boundary(text: str) -> bool:
+    """Whether the message clearly names a placement across a council boundary (a strong
+    clue either way: "placed with us by Wolverhampton", "fostered in Worcestershire")."""
+    return bool(_shown(direction_rules().strong, _plain(text)))
+
+
 def direction_first(ranked: list[Choice], text: str) -> list[Choice]:
     """``ranked`` (fused, best first) with the record for the placement's direction just
     ahead of its twin. Unchanged unless the direction is clear and the twin is among the

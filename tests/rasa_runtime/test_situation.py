@@ -229,3 +229,11 @@ def test_every_decided_record_is_in_the_corpus() -> None:
 
     records = load_corpus().records
     assert all(rule.record in records for rule in situation.phrases().decides_record)
+
+
+def test_placed_with_us_alone_is_not_a_placement_across_a_boundary() -> None:
+    from actions.guidance import rank_records
+
+    text = ("Foster carer. The 13 year old placed with us has gone off and it's late on a "
+            "sunday, who do I need to tell?")
+    assert rank_records(text, None, {})[0].record_id == CARERS_NOTIFICATIONS
