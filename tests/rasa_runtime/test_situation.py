@@ -30,6 +30,12 @@ from actions.safety import ActionSafetyResponse
         ("our school has a pupil who has not been seen", "professional"),
         ("one of our pupils has not been in since monday", "professional"),
         ("what is a return interview", None),
+        ("do i have to tell the police where i was", "young_person"),
+        ("if i go back home will the police be waiting for me", "young_person"),
+        ("i dont want to talk to the police about it", "young_person"),
+        # A parent's own words about their child stay a parent's.
+        ("she won't tell me where she was all night", None),
+        ("my son wont tell the police where he was", "carer"),
     ],
 )
 def test_who_is_asking(text: str, who: str | None) -> None:
