@@ -34,6 +34,7 @@ Clues = dict[str, tuple[re.Pattern[str], ...]]  # direction -> its patterns
 @dataclass(frozen=True)
 class Rules:
     records: dict[str, str]  # direction -> the record that answers it
+    about_placements: frozenset[str]  # records on other questions about such placements
     within: int
     strong: Clues
     weak: Clues
@@ -66,6 +67,7 @@ def direction_rules(path: Path = RULES_PATH) -> Rules:
         names[name] = "(?:" + "|".join(_expand(a, names) for a in alternatives) + ")"
     return Rules(
         records=dict(data["records"]),
+        about_placements=frozenset(data["about_placements"]),
         within=int(data["within"]),
         strong=_compile(data["strong"], names),
         weak=_compile(data["weak"], names),
@@ -96,6 +98,12 @@ def names_a_placement_across_boundary(text: str) -> bool:
     return bool(_shown(direction_rules().strong, _plain(text)))
 
 
+def _names_placement_first(order: list[str], found: Rules, text: str) -> bool:
+    """A strong clue names the placement, and the best record is about no placement."""
+    placements = found.about_placements | set(found.records.values())
+    return order[0] not in placements and names_a_placement_across_boundary(text)
+
+
 def direction_first(ranked: list[Choice], text: str) -> list[Choice]:
     """``ranked`` (fused, best first) with the record for the placement's direction just
     ahead of its twin. Unchanged unless the direction is clear and the twin is among the
@@ -109,6 +117,12 @@ def direction_first(ranked: list[Choice], text: str) -> list[Choice]:
     right = found.records[direction]
     twin = next(rid for d, rid in found.records.items() if d != direction)
     order = [c.record_id for c in ranked]
+    if right in order[1: found.within] and _names_placement_first(order, found, text):
+        # "A Birmingham child in care, living in a home in Coventry, missing overnight":
+        # the message clearly names the placement, yet a record about nothing of the
+        # kind came first. The direction's record answers it.
+        order.insert(0, order.pop(order.index(right)))
+        return [replace(place, record_id=rid) for place, rid in zip(ranked, order, strict=True)]
     if twin not in order[: found.within] or right not in order:
         return ranked
     at, was = order.index(twin), order.index(right)

@@ -162,3 +162,20 @@ def test_put_first_moves_one_record_and_keeps_the_scores_in_order() -> None:
     assert put_first([], "a") == []  # nothing close enough: still no answer
     # A record no voice ranked at all still comes first.
     assert [c.record_id for c in put_first(ranked, "z")] == ["z", "a", "b", "c"]
+
+
+def test_a_named_placement_goes_ahead_of_a_record_about_no_placement() -> None:
+    text = "child in care to Birmingham, living in a children's home in Coventry, missing"
+    fused = ranking("guidance-scope", OUT, "return-interview", IN)
+    assert ids(direction_first(fused, text))[:2] == [OUT, "guidance-scope"]
+    # Only with a strong clue: "placed with us" alone leaves the fusion's answer.
+    weak = ranking("guidance-scope", IN, "return-interview", OUT)
+    assert direction_first(weak, "the girl placed with us is missing") == weak
+    # Another question about such a placement keeps its answer.
+    rhi = ranking("out-of-area-return-interviews", OUT, IN)
+    assert direction_first(rhi, text + ", who does the return interview?") == rhi
+
+
+def test_the_records_about_placements_are_in_the_corpus() -> None:
+    records = load_corpus().records
+    assert direction_rules().about_placements <= set(records)
