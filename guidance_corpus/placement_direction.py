@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from guidance_corpus.fusion import Choice
+from guidance_corpus.fusion import Choice, put_first
 
 RULES_PATH = Path(__file__).resolve().parent / "placement_direction.yml"
 DIRECTIONS = ("out", "in")
@@ -121,8 +121,7 @@ def direction_first(ranked: list[Choice], text: str) -> list[Choice]:
         # "A Birmingham child in care, living in a home in Coventry, missing overnight":
         # the message clearly names the placement, yet a record about nothing of the
         # kind came first. The direction's record answers it.
-        order.insert(0, order.pop(order.index(right)))
-        return [replace(place, record_id=rid) for place, rid in zip(ranked, order, strict=True)]
+        return put_first(ranked, right)
     if twin not in order[: found.within] or right not in order:
         return ranked
     at, was = order.index(twin), order.index(right)

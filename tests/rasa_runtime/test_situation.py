@@ -77,9 +77,15 @@ def test_situation_notes() -> None:
     assert not situation.has_run_away("what does young runaway mean")
 
 
-def answer(text: str, intent: str = "guidance", who: str | None = None) -> str:
+def tracker_for(text: str, intent: str = "guidance", who: str | None = None,
+                events: list[dict] | None = None) -> Tracker:
+    """A tracker whose latest message is ``text``, as the action server receives it."""
     latest = {"text": text, "intent": {"name": intent}, "entities": []}
-    state = Tracker("tester", {"audience": who}, latest, [], False, None, {}, "")
+    return Tracker("tester", {"audience": who}, latest, events or [], False, None, {}, "")
+
+
+def answer(text: str, intent: str = "guidance", who: str | None = None) -> str:
+    state = tracker_for(text, intent, who)
     dispatcher = CollectingDispatcher()
     action = ActionSafetyResponse() if intent == "crisis" else ActionAnswerGuidance()
     action.run(dispatcher, state, {})
@@ -121,10 +127,8 @@ def test_a_request_with_a_date_is_refused_not_read_back_as_last_seen() -> None:
 
     text = ("could you see if Jayden, dob 12/09/2012, is registered at another school now? "
             "we think the family moved")
-    latest = {"text": text, "intent": {"name": "inform_last_seen"}, "entities": []}
     dispatcher = CollectingDispatcher()
-    events = ActionLastSeenReadback().run(
-        dispatcher, Tracker("tester", {}, latest, [], False, None, {}, ""), {})
+    events = ActionLastSeenReadback().run(dispatcher, tracker_for(text, "inform_last_seen"), {})
     reply = " ".join(m.get("text") or "" for m in dispatcher.messages)
     assert not any(e.get("name") == LAST_SEEN_SLOT for e in events), events
     assert "can't look up" in reply and "0121 303 4983" in reply, reply
@@ -155,9 +159,8 @@ def test_a_licence_holder_telling_what_they_saw_is_offered_the_concern(
 ) -> None:
     from actions.guidance import licence_concern_to_start
 
-    latest = {"text": text, "intent": {"name": "guidance"}, "entities": []}
-    state = Tracker("tester", {"audience": who}, latest, [], False, None, {}, "")
-    assert (licence_concern_to_start(state) == "licence_concern_form") is starts_form
+    started = licence_concern_to_start(tracker_for(text, who=who))
+    assert (started == "licence_concern_form") is starts_form
 
 
 def test_the_concern_follows_the_answer_and_says_who_to_tell_once() -> None:
@@ -165,10 +168,8 @@ def test_the_concern_follows_the_answer_and_says_who_to_tell_once() -> None:
 
     text = ("I'm a security officer at a shopping centre. We keep seeing men giving school "
             "girls new phones and then leaving with them. Should we report it?")
-    latest = {"text": text, "intent": {"name": "guidance"}, "entities": []}
     dispatcher = CollectingDispatcher()
-    events = ActionAnswerGuidance().run(
-        dispatcher, Tracker("tester", {}, latest, [], False, None, {}, ""), {})
+    events = ActionAnswerGuidance().run(dispatcher, tracker_for(text), {})
     assert events[-1] == {"event": "followup", "timestamp": None,
                           "name": "licence_concern_form"}
     answer = "\n".join(m.get("text") or "" for m in dispatcher.messages)
@@ -177,8 +178,7 @@ def test_the_concern_follows_the_answer_and_says_who_to_tell_once() -> None:
     def opening(before: list[dict]) -> str:
         asked = CollectingDispatcher()
         user = {"event": "user", "text": text}
-        AskConcernDangerNow().run(
-            asked, Tracker("tester", {}, latest, [user, *before], False, None, {}, ""), {})
+        AskConcernDangerNow().run(asked, tracker_for(text, events=[user, *before]), {})
         return asked.messages[0]["text"]
 
     told = [{"event": "bot", "text": "... or the Licensing Team on 0121 303 9611."}]
