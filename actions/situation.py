@@ -32,6 +32,7 @@ class DecidedRecord:
 
     record: str
     not_for: frozenset[str]
+    only_for: frozenset[str]  # empty: anyone
     every: tuple[tuple[re.Pattern[str], ...], ...]
     unless: tuple[re.Pattern[str], ...]
 
@@ -72,6 +73,7 @@ def phrases() -> Phrases:
             DecidedRecord(
                 record=item["record"],
                 not_for=frozenset(item.get("not_for") or []),
+                only_for=frozenset(item.get("for") or []),
                 # A group given as ~ is the top-level group of that name.
                 every=tuple(_compile(patterns or data[name])
                             for name, patterns in item["all"].items()),
@@ -138,7 +140,8 @@ def decided_record(text: str, who: str | None) -> str | None:
     text = _plain(text)
     who = who or audience_in(text)
     return next((rule.record for rule in phrases().decides_record
-                 if who not in rule.not_for and all(_any(group, text) for group in rule.every)
+                 if who not in rule.not_for and (not rule.only_for or who in rule.only_for)
+                 and all(_any(group, text) for group in rule.every)
                  and not _any(rule.unless, text)), None)
 
 
@@ -166,6 +169,9 @@ def notes(text: str, who: str | None, shown: str) -> list[str]:
     out: list[str] = []
     if has_run_away(text) and phone("runaway_helpline") not in shown:
         out.append(say("situation.runaway", who))
+    elif who == "young_person" and phone("runaway_helpline") not in shown:
+        # Whatever a young person asked, someone to talk to is in the reply (issue 11).
+        out.append(say("situation.talk_to_someone", who))
     if (who != "young_person" and out_of_office_hours(text)
             and phone("emergency_duty_team") not in shown):
         out.append(say("situation.out_of_hours", who))

@@ -36,6 +36,12 @@ from actions.safety import ActionSafetyResponse
         # A parent's own words about their child stay a parent's.
         ("she won't tell me where she was all night", None),
         ("my son wont tell the police where he was", "carer"),
+        ("how are social workers supposed to treat me when i get back", "young_person"),
+        ("need help with my school project about children who go missing", "young_person"),
+        ("i work at a takeaway in town and something is bothering me", "licence_holder"),
+        ("some bloke was buying drinks for a girl who looked about 14", "licence_holder"),
+        # A parent telling what was done to their daughter stays unknown, not a licence holder.
+        ("older men keep buying my daughter drinks", "carer"),
     ],
 )
 def test_who_is_asking(text: str, who: str | None) -> None:
@@ -46,6 +52,9 @@ def test_who_is_asking(text: str, who: str | None) -> None:
     ("text", "kind"),
     [
         ("could you give me some money for the bus", "money"),
+        ("can u send me £20 so i can get home", "money"),
+        ("could you lend me 10 quid", "money"),
+        ("how much did the council spend, £2 million?", None),
         ("can you book me a train ticket to london", "ticket"),
         ("please let my foster carer know i am safe", "message_someone"),
         ("is there a way to trace his mobile", "track_phone"),
@@ -90,6 +99,14 @@ def answer(text: str, intent: str = "guidance", who: str | None = None) -> str:
     action = ActionSafetyResponse() if intent == "crisis" else ActionAnswerGuidance()
     action.run(dispatcher, state, {})
     return "\n".join(m.get("text") or "" for m in dispatcher.messages)
+
+
+def test_a_young_person_always_gets_someone_to_talk_to() -> None:
+    reply = answer("what does MASH stand for", who="young_person")
+    assert "116 000" in reply and "0800 1111" in reply
+    # Said once, not twice, when the answer already gives it.
+    ran = answer("i ran away from home, do i have to do a return interview")
+    assert ran.count("116 000") == 1
 
 
 def test_someone_who_ran_away_gets_the_helplines_with_the_answer() -> None:
@@ -212,6 +229,19 @@ CARERS_NOTIFICATIONS = "lac-notify-social-worker-edt"
         ("ran away from the childrens home and im scared, who do i call", None),
         ("childminder - the little girl i look after has gone off, who do i tell", None),
         ("my foster son has gone missing, what do I put on the form", None),
+        # Looked after, rang in but won't say where: still missing, still told.
+        ("shes 14 and looked after, she phoned to say shes ok but wont tell me where she is. "
+         "should i still report it", CARERS_NOTIFICATIONS),
+        # A licence holder asking who to tell, or what to look out for.
+        ("i run a small hotel, who should we give this information to", "licence-who-to-contact"),
+        ("taxi driver here, not sure if i'd be wasting police time with this",
+         "licence-who-to-contact"),
+        ("i work at a takeaway, what are the signs i should look out for", "licence-what-is-cse"),
+        ("what are the signs of grooming", None),  # nobody said who: the voices choose
+        # A parent fearing exploitation asks who to go to: the MASH, unless a service is named.
+        ("my daughter keeps getting lifts from older men, who do i go to", "contact-mash"),
+        ("worried my son is being groomed, who should i speak to", "contact-mash"),
+        ("worried about grooming, who do i ring at barnardos", None),
     ],
 )
 def test_the_situation_decides_the_record(text: str, record: str | None) -> None:
