@@ -12,6 +12,7 @@ gives people who can help.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -103,12 +104,23 @@ def warm_up() -> None:
 
 
 def choose(
-    text: str, who: str | None, selector: dict[str, float], asked: bool = True
+    text: str, who: str | None, selector: dict[str, float], asked: bool = True,
+    before: FollowUp | None = None,
 ) -> tuple[Record | None, list[Record]]:
-    """The record that answers ``text`` (or None) and close runners-up to offer."""
+    """The record that answers ``text`` (or None) and close runners-up to offer.
+    ``before``: the conversation so far, for a follow-up that names no one."""
     corpus = load_corpus()
     compares = bool(COMPARE_RE.search(text))
     whole = rank_records(text, who, selector, asked)
+    if before is not None and situation.is_follow_up(text):
+        # "How quickly am I meant to see him myself?" after "LAC back after 3 days, what
+        # do I do as his SW?": read with the message before it. The selector only parsed
+        # this message, so the other voices rank the two together; the record already
+        # shown is not given again, since a follow-up asks for something new.
+        joined = rank_records(f"{before.text} {text}", who, {}, asked=True)
+        joined = [c for c in joined if c.record_id != before.record_id]
+        if joined:
+            whole = joined
     best, close = best_and_close(whole, compares)
     if best is None:
         return None, []
@@ -122,6 +134,29 @@ def choose(
         if ranked and ranked[0].record_id != best.record_id and ranked[0].record_id in near:
             also = [ranked[0].record_id, *(r for r in also if r != ranked[0].record_id)]
     return corpus.records[best.record_id], [corpus.records[r] for r in also[:2]]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What came just before a message: the person's last messages and the record shown."""
+
+    text: str
+    record_id: str | None
+
+
+#: How many of the person's earlier messages a follow-up is read with: the situation is
+#: often set out two messages back ("LAC back after 3 days, what do I do as his SW?",
+#: "do I have to tell the parents?", "how quickly am I meant to see him myself?").
+FOLLOW_UP_CONTEXT = 2
+
+
+def before_this(tracker: Tracker) -> FollowUp | None:
+    """The person's previous messages in this conversation (None if this is the first)."""
+    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    earlier = " ".join(t for t in said[-1 - FOLLOW_UP_CONTEXT:-1] if t.strip())
+    if not earlier:
+        return None
+    return FollowUp(earlier, tracker.get_slot("last_record"))
 
 
 def question_parts(text: str) -> list[str]:
@@ -188,7 +223,8 @@ def is_question(text: str) -> bool:
 
 
 def answer_messages(
-    message: dict[str, Any], who: str | None, asked: bool | None = None
+    message: dict[str, Any], who: str | None, asked: bool | None = None,
+    before: FollowUp | None = None,
 ) -> tuple[list[dict[str, Any]], str | None, bool]:
     """The reply to a question in ``message`` (a parsed message) and the record used.
 
@@ -198,6 +234,8 @@ def answer_messages(
     Emergency Duty Team outside office hours, Crimestoppers for anonymity).
     """
     text = message.get("text") or ""
+    if before is not None and situation.is_follow_up(text):
+        who = who or situation.audience_in(f"{before.text} {text}")
     who = who or situation.audience_in(text)
     refusal = situation.refusal_for(text, who)
     if refusal is not None:
@@ -205,7 +243,7 @@ def answer_messages(
         return [{"text": "\n\n".join([refusal, *extra])}], None, True
     if asked is None:
         asked = (message.get("intent") or {}).get("name") == RETRIEVAL_INTENT
-    record, also = choose(text, who, selector_ranking(message), asked=asked)
+    record, also = choose(text, who, selector_ranking(message), asked=asked, before=before)
     if record is None:
         return [dont_know_message(text, who)], None, False
     answer = answer_message(record, who, also)
@@ -239,7 +277,7 @@ def reply_to_question(
     concern_form = licence_concern_to_start(tracker)
     then = [FollowupAction(concern_form)] if concern_form else []
     messages, record_id, answered = answer_messages(
-        tracker.latest_message, audience.current(tracker)
+        tracker.latest_message, audience.current(tracker), before=before_this(tracker)
     )
     if not answered:
         if then:

@@ -46,6 +46,8 @@ class Phrases:
     asks_what_is_due: tuple[re.Pattern[str], ...]
     asks_who_to_tell: tuple[re.Pattern[str], ...]
     asks_what_to_do: tuple[re.Pattern[str], ...]
+    refers_back: tuple[re.Pattern[str], ...]
+    names_someone: tuple[re.Pattern[str], ...]
     cannot_do: tuple[CannotDo, ...]
     decides_record: tuple[DecidedRecord, ...]
 
@@ -65,6 +67,8 @@ def phrases() -> Phrases:
         asks_what_is_due=_compile(data["asks_what_is_due"]),
         asks_who_to_tell=_compile(data["asks_who_to_tell"]),
         asks_what_to_do=_compile(data["asks_what_to_do"]),
+        refers_back=_compile(data["follow_up"]["refers_back"]),
+        names_someone=_compile(data["follow_up"]["names_no_one"]),
         cannot_do=tuple(
             CannotDo(kind=item["kind"], patterns=_compile(item["patterns"]))
             for item in data["cannot_do"]
@@ -118,6 +122,13 @@ def asks_who_to_tell(text: str) -> bool:
 
 def asks_what_to_do(text: str) -> bool:
     return _any(phrases().asks_what_to_do, _plain(text))
+
+
+def is_follow_up(text: str) -> bool:
+    """ "How quickly am I meant to see him myself?": someone referred back to and no one
+    named, so the message only makes sense with the one before it."""
+    text = _plain(text)
+    return _any(phrases().refers_back, text) and not _any(phrases().names_someone, text)
 
 
 def wants_anonymity(text: str) -> bool:

@@ -273,3 +273,39 @@ def test_placed_with_us_alone_is_not_a_placement_across_a_boundary() -> None:
     text = ("Foster carer. The 13 year old placed with us has gone off and it's late on a "
             "sunday, who do I need to tell?")
     assert rank_records(text, None, {})[0].record_id == CARERS_NOTIFICATIONS
+
+
+def test_a_follow_up_that_names_no_one_is_read_with_the_message_before() -> None:
+    first = ("our LAC (14) got back to his placement last night after two days away, "
+             "what do i have to do now as his social worker?")
+    then = "and how soon do i need to visit him myself?"
+    events = [{"event": "user", "text": first}, {"event": "bot", "text": "..."},
+              {"event": "user", "text": then}]
+    state = Tracker("tester", {"audience": None, "last_record": "lac-returning"},
+                    {"text": then, "intent": {"name": "guidance"}, "entities": []},
+                    events, False, None, {}, "")
+    dispatcher = CollectingDispatcher()
+    ActionAnswerGuidance().run(dispatcher, state, {})
+    reply = dispatcher.messages[0]["text"]
+    assert "three days" in reply or "3 days" in reply, reply
+    assert not reply.startswith(answer_start("lac-returning"))
+
+
+def answer_start(record_id: str) -> str:
+    from guidance_corpus.loader import load_corpus
+
+    return load_corpus().records[record_id].answer[:60]
+
+
+@pytest.mark.parametrize(
+    ("text", "follow_up"),
+    [
+        ("how quickly am i meant to see him myself?", True),
+        ("what if she refuses it", True),
+        ("what if my daughter refuses the return interview", False),
+        ("what does MASH stand for", False),
+        ("does the school need to know about her", False),
+    ],
+)
+def test_what_counts_as_a_follow_up(text: str, follow_up: bool) -> None:
+    assert situation.is_follow_up(text) is follow_up
