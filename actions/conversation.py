@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import audience
+from actions import audience, guidance
 from actions.contacts import say
 
 
@@ -35,5 +36,18 @@ class ActionSetAudience(Action):
             # lands here, and it may be all a frightened person types.
             dispatcher.utter_message(text=say("audience.ask_who"), buttons=audience.buttons())
             return []
+        # "he's 13 and in foster care btw, I'm his foster carer" after a question: the
+        # question is answered again for who they are, not met with the menu. A button
+        # press ("/choose_audience...") or a first message gets the menu.
+        text = tracker.latest_message.get("text") or ""
+        before = guidance.before_this(tracker)
+        if before is not None and not text.startswith("/"):
+            messages, record_id, answered = guidance.answer_messages(
+                tracker.latest_message, who, asked=True, before=before, follows=True
+            )
+            if answered:
+                for message in messages:
+                    dispatcher.utter_message(**message)
+                return [SlotSet("last_record", record_id)] if record_id else []
         dispatcher.utter_message(text=say("audience.chosen", who))
         return []

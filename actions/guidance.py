@@ -108,11 +108,11 @@ def choose(
     before: FollowUp | None = None,
 ) -> tuple[Record | None, list[Record]]:
     """The record that answers ``text`` (or None) and close runners-up to offer.
-    ``before``: the conversation so far, for a follow-up that names no one."""
+    ``before``: the conversation so far, when ``text`` is a follow-up to it."""
     corpus = load_corpus()
     compares = bool(COMPARE_RE.search(text))
     whole = rank_records(text, who, selector, asked)
-    if before is not None and situation.is_follow_up(text):
+    if before is not None:
         # "How quickly am I meant to see him myself?" after "LAC back after 3 days, what
         # do I do as his SW?": read with the message before it. The selector only parsed
         # this message, so the other voices rank the two together; the record already
@@ -224,7 +224,7 @@ def is_question(text: str) -> bool:
 
 def answer_messages(
     message: dict[str, Any], who: str | None, asked: bool | None = None,
-    before: FollowUp | None = None,
+    before: FollowUp | None = None, follows: bool | None = None,
 ) -> tuple[list[dict[str, Any]], str | None, bool]:
     """The reply to a question in ``message`` (a parsed message) and the record used.
 
@@ -234,9 +234,13 @@ def answer_messages(
     Emergency Duty Team outside office hours, Crimestoppers for anonymity).
     """
     text = message.get("text") or ""
-    if before is not None and situation.is_follow_up(text):
-        who = who or situation.audience_in(f"{before.text} {text}")
-    who = who or situation.audience_in(text)
+    # A follow-up is read with what came before: who is asking, and what the situation
+    # calls for ("it's sunday" after "I'm his foster carer": the Emergency Duty Team).
+    # ``follows``: the caller knows whether it is one; else the words decide.
+    if before is not None and not (situation.is_follow_up(text) if follows is None else follows):
+        before = None
+    said = f"{before.text} {text}" if before is not None else text
+    who = who or situation.audience_in(said)
     refusal = situation.refusal_for(text, who)
     if refusal is not None:
         extra = situation.notes(text, who, refusal)
@@ -245,9 +249,9 @@ def answer_messages(
         asked = (message.get("intent") or {}).get("name") == RETRIEVAL_INTENT
     record, also = choose(text, who, selector_ranking(message), asked=asked, before=before)
     if record is None:
-        return [dont_know_message(text, who)], None, False
+        return [dont_know_message(said, who)], None, False
     answer = answer_message(record, who, also)
-    extra = situation.notes(text, who, answer["text"])
+    extra = situation.notes(said, who, answer["text"])
     if extra:
         answer["text"] = "\n\n".join([answer["text"], *extra])
     return [answer], record.id, True

@@ -77,8 +77,12 @@ async def check_soon(app, _loop):
         app.stop()
     app.add_task(check())
 
-app.run(host="127.0.0.1", port=0, workers=1, access_log=False, motd=False,
-        register_sys_signals=False)
+# A socket bound here, on a port the system picks: Sanic reads port=0 as "unset" and binds
+# 8000, which a running stack may hold.
+import socket
+sock = socket.socket()
+sock.bind(("127.0.0.1", 0))
+app.run(sock=sock, workers=1, access_log=False, motd=False, register_sys_signals=False)
 """
 
 

@@ -242,6 +242,12 @@ CARERS_NOTIFICATIONS = "lac-notify-social-worker-edt"
         ("my daughter keeps getting lifts from older men, who do i go to", "contact-mash"),
         ("worried my son is being groomed, who should i speak to", "contact-mash"),
         ("worried about grooming, who do i ring at barnardos", None),
+        # A child taken in front of someone: a crime in action, to the police at once.
+        ("his dad snatched our 6 year old at the park and hes not allowed contact, what now",
+         "definition-child-abduction"),
+        ("her uncle turned up at nursery and drove off with her, we never agreed to it",
+         "definition-child-abduction"),
+        ("my daughter ran off with her boyfriend last night", None),
     ],
 )
 def test_the_situation_decides_the_record(text: str, record: str | None) -> None:
@@ -304,8 +310,37 @@ def answer_start(record_id: str) -> str:
         ("what if she refuses it", True),
         ("what if my daughter refuses the return interview", False),
         ("what does MASH stand for", False),
-        ("does the school need to know about her", False),
+        ("does the school need to know about her", True),
+        ("is there supposed to be some kind of meeting now?", True),
+        ("and who does that, the council?", True),
+        ("who else can i ring apart from the police", True),
+        ("is there a meeting when a looked after child is missing for 3 days", False),
     ],
 )
 def test_what_counts_as_a_follow_up(text: str, follow_up: bool) -> None:
     assert situation.is_follow_up(text) is follow_up
+
+
+def test_saying_who_you_are_after_a_question_answers_it_for_you() -> None:
+    from actions.conversation import ActionSetAudience
+
+    first = "how long do you have to wait before you can report a child missing"
+    then = "she's 14 and in foster care, i'm her foster carer"
+    events = [{"event": "user", "text": first}, {"event": "bot", "text": "..."},
+              {"event": "user", "text": then}]
+    state = Tracker("tester", {"audience": "carer", "last_record": "parent-carer-reporting"},
+                    {"text": then, "intent": {"name": "choose_audience"}, "entities": []},
+                    events, False, None, {}, "")
+    dispatcher = CollectingDispatcher()
+    ActionSetAudience().run(dispatcher, state, {})
+    reply = "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "From:" in reply and "I can help with" not in reply, reply
+    # A button press, or the first message, still gets the menu.
+    pressed = Tracker("tester", {"audience": "carer"},
+                      {"text": '/choose_audience{"audience": "carer"}',
+                       "intent": {"name": "choose_audience"}, "entities": []},
+                      [{"event": "user", "text": '/choose_audience{"audience": "carer"}'}],
+                      False, None, {}, "")
+    dispatcher = CollectingDispatcher()
+    ActionSetAudience().run(dispatcher, pressed, {})
+    assert "I can help with" in dispatcher.messages[0]["text"]
