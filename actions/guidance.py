@@ -119,6 +119,14 @@ def choose(
         # shown is not given again, since a follow-up asks for something new.
         joined = rank_records(f"{before.text} {text}", who, {}, asked=True)
         joined = [c for c in joined if c.record_id != before.record_id]
+        if joined and len(text.split()) <= FRAGMENT_WORDS:
+            # "and at 72?" after the 48-hour rule: a fragment carries on from the answer
+            # just shown, so a record it names as related goes first when either reading
+            # ranks it among the best three.
+            shown = corpus.records.get(before.record_id or "")
+            related = set(shown.related) if shown else set()
+            carried = [c.record_id for c in (*joined[:3], *whole[:3]) if c.record_id in related]
+            joined = put_first(joined, carried[0] if carried else None)
         if joined:
             whole = joined
     best, close = best_and_close(whole, compares)
@@ -148,6 +156,8 @@ class FollowUp:
 #: often set out two messages back ("LAC back after 3 days, what do I do as his SW?",
 #: "do I have to tell the parents?", "how quickly am I meant to see him myself?").
 FOLLOW_UP_CONTEXT = 2
+#: A follow-up this short is a fragment ("and at 72?", "what about 48 hours?").
+FRAGMENT_WORDS = 4
 
 
 def before_this(tracker: Tracker) -> FollowUp | None:

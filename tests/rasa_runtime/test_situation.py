@@ -344,3 +344,19 @@ def test_saying_who_you_are_after_a_question_answers_it_for_you() -> None:
     dispatcher = CollectingDispatcher()
     ActionSetAudience().run(dispatcher, pressed, {})
     assert "I can help with" in dispatcher.messages[0]["text"]
+
+
+def test_a_fragment_carries_on_from_the_answer_just_shown() -> None:
+    first = "looked after girl on my caseload has been missing since last night, who do i notify?"
+    second = "if she's still not back tomorrow night that's 48 hours, what happens then?"
+    then = "and at 72?"
+    events = [{"event": "user", "text": first}, {"event": "bot", "text": "..."},
+              {"event": "user", "text": second}, {"event": "bot", "text": "..."},
+              {"event": "user", "text": then}]
+    state = Tracker("tester", {"audience": None, "last_record": "lac-not-found-48-hours"},
+                    {"text": then, "intent": {"name": "guidance"}, "entities": []},
+                    events, False, None, {}, "")
+    dispatcher = CollectingDispatcher()
+    ActionAnswerGuidance().run(dispatcher, state, {})
+    reply = dispatcher.messages[0]["text"]
+    assert "strategy meeting" in reply and "5 working days" in reply, reply
