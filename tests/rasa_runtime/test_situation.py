@@ -281,18 +281,24 @@ def test_placed_with_us_alone_is_not_a_placement_across_a_boundary() -> None:
     assert rank_records(text, None, {})[0].record_id == CARERS_NOTIFICATIONS
 
 
-def test_a_follow_up_that_names_no_one_is_read_with_the_message_before() -> None:
-    first = ("our LAC (14) got back to his placement last night after two days away, "
-             "what do i have to do now as his social worker?")
-    then = "and how soon do i need to visit him myself?"
-    events = [{"event": "user", "text": first}, {"event": "bot", "text": "..."},
-              {"event": "user", "text": then}]
-    state = Tracker("tester", {"audience": None, "last_record": "lac-returning"},
-                    {"text": then, "intent": {"name": "guidance"}, "entities": []},
+def answer_in_conversation(said: list[str], last_record: str) -> str:
+    """The guidance answer to the last of ``said``, the person's messages in order, after
+    ``last_record`` was shown."""
+    events = [e for text in said
+              for e in ({"event": "user", "text": text}, {"event": "bot", "text": "..."})][:-1]
+    state = Tracker("tester", {"audience": None, "last_record": last_record},
+                    {"text": said[-1], "intent": {"name": "guidance"}, "entities": []},
                     events, False, None, {}, "")
     dispatcher = CollectingDispatcher()
     ActionAnswerGuidance().run(dispatcher, state, {})
-    reply = dispatcher.messages[0]["text"]
+    return str(dispatcher.messages[0]["text"])
+
+
+def test_a_follow_up_that_names_no_one_is_read_with_the_message_before() -> None:
+    reply = answer_in_conversation(
+        ["our LAC (14) got back to his placement last night after two days away, "
+         "what do i have to do now as his social worker?",
+         "and how soon do i need to visit him myself?"], "lac-returning")
     assert "three days" in reply or "3 days" in reply, reply
     assert not reply.startswith(answer_start("lac-returning"))
 
@@ -347,16 +353,8 @@ def test_saying_who_you_are_after_a_question_answers_it_for_you() -> None:
 
 
 def test_a_fragment_carries_on_from_the_answer_just_shown() -> None:
-    first = "looked after girl on my caseload has been missing since last night, who do i notify?"
-    second = "if she's still not back tomorrow night that's 48 hours, what happens then?"
-    then = "and at 72?"
-    events = [{"event": "user", "text": first}, {"event": "bot", "text": "..."},
-              {"event": "user", "text": second}, {"event": "bot", "text": "..."},
-              {"event": "user", "text": then}]
-    state = Tracker("tester", {"audience": None, "last_record": "lac-not-found-48-hours"},
-                    {"text": then, "intent": {"name": "guidance"}, "entities": []},
-                    events, False, None, {}, "")
-    dispatcher = CollectingDispatcher()
-    ActionAnswerGuidance().run(dispatcher, state, {})
-    reply = dispatcher.messages[0]["text"]
+    reply = answer_in_conversation(
+        ["looked after girl on my caseload has been missing since last night, who do i notify?",
+         "if she's still not back tomorrow night that's 48 hours, what happens then?",
+         "and at 72?"], "lac-not-found-48-hours")
     assert "strategy meeting" in reply and "5 working days" in reply, reply
