@@ -43,7 +43,7 @@ class ActionSetAudience(Action):
         before = guidance.before_this(tracker)
         if before is not None and not text.startswith("/"):
             messages, record_id, answered = guidance.answer_messages(
-                tracker.latest_message, who, asked=True, before=before, follows=True
+                tracker.latest_message, who, asked=True, before=before
             )
             if answered:
                 for message in messages:

@@ -117,7 +117,7 @@ def choose(
         # do I do as his SW?": read with the message before it. The selector only parsed
         # this message, so the other voices rank the two together; the record already
         # shown is not given again, since a follow-up asks for something new.
-        joined = rank_records(f"{before.text} {text}", who, {}, asked=True)
+        joined = rank_records(before.with_(text), who, {}, asked=True)
         joined = [c for c in joined if c.record_id != before.record_id]
         if joined and len(text.split()) <= FRAGMENT_WORDS:
             # "and at 72?" after the 48-hour rule: a fragment carries on from the answer
@@ -151,6 +151,10 @@ class FollowUp:
     text: str
     record_id: str | None
 
+    def with_(self, text: str) -> str:
+        """``text`` read after what came before it."""
+        return f"{self.text} {text}"
+
 
 #: How many of the person's earlier messages a follow-up is read with: the situation is
 #: often set out two messages back ("LAC back after 3 days, what do I do as his SW?",
@@ -167,6 +171,12 @@ def before_this(tracker: Tracker) -> FollowUp | None:
     if not earlier:
         return None
     return FollowUp(earlier, tracker.get_slot("last_record"))
+
+
+def followed_up(tracker: Tracker) -> FollowUp | None:
+    """What came before the latest message, if that message is a follow-up to it."""
+    text = tracker.latest_message.get("text") or ""
+    return before_this(tracker) if situation.is_follow_up(text) else None
 
 
 def question_parts(text: str) -> list[str]:
@@ -234,7 +244,7 @@ def is_question(text: str) -> bool:
 
 def answer_messages(
     message: dict[str, Any], who: str | None, asked: bool | None = None,
-    before: FollowUp | None = None, follows: bool | None = None,
+    before: FollowUp | None = None,
 ) -> tuple[list[dict[str, Any]], str | None, bool]:
     """The reply to a question in ``message`` (a parsed message) and the record used.
 
@@ -244,12 +254,10 @@ def answer_messages(
     Emergency Duty Team outside office hours, Crimestoppers for anonymity).
     """
     text = message.get("text") or ""
-    # A follow-up is read with what came before: who is asking, and what the situation
-    # calls for ("it's sunday" after "I'm his foster carer": the Emergency Duty Team).
-    # ``follows``: the caller knows whether it is one; else the words decide.
-    if before is not None and not (situation.is_follow_up(text) if follows is None else follows):
-        before = None
-    said = f"{before.text} {text}" if before is not None else text
+    # A follow-up (``before``: what it follows) is read with what came before: who is
+    # asking, and what the situation calls for ("it's sunday" after "I'm his foster
+    # carer": the Emergency Duty Team).
+    said = before.with_(text) if before is not None else text
     who = who or situation.audience_in(said)
     refusal = situation.refusal_for(text, who)
     if refusal is not None:
@@ -291,7 +299,7 @@ def reply_to_question(
     concern_form = licence_concern_to_start(tracker)
     then = [FollowupAction(concern_form)] if concern_form else []
     messages, record_id, answered = answer_messages(
-        tracker.latest_message, audience.current(tracker), before=before_this(tracker)
+        tracker.latest_message, audience.current(tracker), before=followed_up(tracker)
     )
     if not answered:
         if then:

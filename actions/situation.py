@@ -47,7 +47,7 @@ class Phrases:
     asks_who_to_tell: tuple[re.Pattern[str], ...]
     asks_what_to_do: tuple[re.Pattern[str], ...]
     refers_back: tuple[re.Pattern[str], ...]
-    names_someone: tuple[re.Pattern[str], ...]
+    names_a_child: tuple[re.Pattern[str], ...]
     cannot_do: tuple[CannotDo, ...]
     decides_record: tuple[DecidedRecord, ...]
 
@@ -68,7 +68,7 @@ def phrases() -> Phrases:
         asks_who_to_tell=_compile(data["asks_who_to_tell"]),
         asks_what_to_do=_compile(data["asks_what_to_do"]),
         refers_back=_compile(data["follow_up"]["refers_back"]),
-        names_someone=_compile(data["follow_up"]["names_no_one"]),
+        names_a_child=_compile(data["follow_up"]["names_a_child"]),
         cannot_do=tuple(
             CannotDo(kind=item["kind"], patterns=_compile(item["patterns"]))
             for item in data["cannot_do"]
@@ -125,10 +125,10 @@ def asks_what_to_do(text: str) -> bool:
 
 
 def is_follow_up(text: str) -> bool:
-    """ "How quickly am I meant to see him myself?": someone referred back to and no one
-    named, so the message only makes sense with the one before it."""
+    """ "How quickly am I meant to see him myself?", "and at 72?": it points back and
+    names no child, so it only makes sense with the messages before it."""
     text = _plain(text)
-    return _any(phrases().refers_back, text) and not _any(phrases().names_someone, text)
+    return _any(phrases().refers_back, text) and not _any(phrases().names_a_child, text)
 
 
 def wants_anonymity(text: str) -> bool:
