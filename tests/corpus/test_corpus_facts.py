@@ -203,3 +203,24 @@ def test_deadline_numbers_match_seed_wording(seed: str) -> None:
         "more than 3 missing episodes",
     ):
         assert phrase in flat, phrase
+
+
+@pytest.mark.parametrize(
+    ("record_id", "figure", "seed_wording"),
+    [
+        # Figures added on 6 December: each stated in the record as the seeds state it.
+        ("cme-untraced-children-records", "253 children", "removed 253 children"),
+        ("cme-untraced-children-records", "109 children",
+         "109 children are missing from education"),
+        ("cme-untraced-children-records", "100 to 200", "between 100 and 200 children"),
+        ("cme-untraced-children-records", "Home Office Intelligence unit",
+         "Home Office Intelligence unit"),
+        ("streetwise-return-interviews", "April 2018",
+         "new commissioned service operates from April 2018"),
+        ("police-first-port-of-call", "parental consent", "early help (with parental consent)"),
+    ],
+)
+def test_added_figures_are_the_seeds(record_id: str, figure: str, seed_wording: str,
+                                     seed: str) -> None:
+    assert figure in load_corpus().records[record_id].answer
+    assert seed_wording in re.sub(r"\s+", " ", seed)
