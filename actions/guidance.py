@@ -129,7 +129,8 @@ def choose(
             joined = put_first(joined, carried[0] if carried else None)
         if joined:
             whole = joined
-    best, close = best_and_close(whole, compares)
+    best_related = frozenset(corpus.records[whole[0].record_id].related) if whole else frozenset()
+    best, close = best_and_close(whole, compares, best_related)
     if best is None:
         return None, []
     also = [c.record_id for c in close]
@@ -298,6 +299,11 @@ def reply_to_question(
     # who to tell unless the answer did.
     concern_form = licence_concern_to_start(tracker)
     then = [FollowupAction(concern_form)] if concern_form else []
+    if not then and only_states_a_time(tracker.latest_message) and \
+            len(text.split()) <= TIME_ALONE_WORDS:
+        # "tomorrow at 9pm", "since 6 last night": an answer to when the child was last
+        # seen, even when a record's questions happen to share "tomorrow" or "9pm".
+        return ActionLastSeenReadback().run(dispatcher, tracker, domain)
     messages, record_id, answered = answer_messages(
         tracker.latest_message, audience.current(tracker), before=followed_up(tracker)
     )
@@ -353,6 +359,10 @@ class ActionAnswerGuidance(Action):
 
 #: The time phrases the NLU marks ("9pm", "tomorrow", "50 hours"); config.yml.
 TIME_ENTITIES = frozenset({"CLOCK_TIME", "DAY_REF", "DURATION"})
+
+
+#: A message this short that names a time and asks nothing is the time alone.
+TIME_ALONE_WORDS = 5
 
 
 def only_states_a_time(message: dict[str, Any]) -> bool:

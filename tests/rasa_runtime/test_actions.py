@@ -198,6 +198,22 @@ def test_a_confident_selector_picks_its_record_and_close_ones_are_offered() -> N
     }
 
 
+def test_a_question_naming_two_related_records_gets_both() -> None:
+    # "debrief / safe and well check": two names of one police visit, each with its own
+    # record; the name in its title and questions pulls one far ahead, but the person
+    # named both, so the related one is shown beside it, not left as a button.
+    from actions.guidance import choose
+
+    record, also = choose(
+        "the police are coming to do a debrief / safe and well check on my son, what is it for",
+        "carer", {},
+    )
+    assert record is not None
+    assert {record.id, *(r.id for r in also[:1])} == {
+        "safe-and-well-check", "police-missing-debrief"
+    }
+
+
 def test_nothing_close_gets_no_record() -> None:
     from actions.guidance import choose
 

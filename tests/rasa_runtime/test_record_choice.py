@@ -24,7 +24,10 @@ from tools.record_eval import Score, evaluate
 # to 0.75 for it gave 0.861-0.875, so a bar at one training's figure fails by the luck of
 # the next. Training is repeatable (the CI clone's model parses identically), so the bar
 # is checked against the model this commit trains: 0.876, three questions above it.
-FUSED_TOP1 = 0.86
+# 0.875 since the evening of 6 December 2026: 12 more questions a record and weights
+# re-chosen by cross-validation measured 0.889 (0.963 top-3) on 216 questions; the bar
+# is three questions below it, for the selector's flips.
+FUSED_TOP1 = 0.875
 FUSED_TOP3 = 0.96
 
 

@@ -42,6 +42,12 @@ from actions.safety import ActionSafetyResponse
         ("some bloke was buying drinks for a girl who looked about 14", "licence_holder"),
         # A parent telling what was done to their daughter stays unknown, not a licence holder.
         ("older men keep buying my daughter drinks", "carer"),
+        # Text-speak and older people doing things for "us": a young person, though "after
+        # school" and "care home staff" are in it.
+        ("theres a house we go to after school, older lads let us smoke there n stuff. "
+         "the staff at my home r always on at me about it", "young_person"),
+        ("rock n roll night at my pub, a girl looked about 13", "licence_holder"),
+        ("our pupil r smith has not been in school for a week", "professional"),
     ],
 )
 def test_who_is_asking(text: str, who: str | None) -> None:
@@ -134,7 +140,12 @@ def test_a_crisis_with_a_question_gets_999_and_the_answer() -> None:
 
 
 def test_a_crisis_alone_gets_only_the_emergency_route() -> None:
-    reply = answer("he's hitting me right now", intent="crisis")
+    # As the pipeline parses it (tools/crisis_eval.py): the danger phrase is an entity.
+    state = tracker_for("he's hitting me right now", intent="crisis")
+    state.latest_message["entities"] = [{"entity": "crisis_type", "value": "abuse"}]
+    dispatcher = CollectingDispatcher()
+    ActionSafetyResponse().run(dispatcher, state, {})
+    reply = "\n".join(m.get("text") or "" for m in dispatcher.messages)
     assert "999" in reply and "From:" not in reply
 
 
@@ -248,6 +259,12 @@ CARERS_NOTIFICATIONS = "lac-notify-social-worker-edt"
         ("her uncle turned up at nursery and drove off with her, we never agreed to it",
          "definition-child-abduction"),
         ("my daughter ran off with her boyfriend last night", None),
+        # A school asking whether the missing-education procedure binds its kind of school.
+        ("we're a free school, do we have to follow the CME procedure as well?",
+         "cme-five-day-referral"),
+        ("does the missing education referral apply to academies", "cme-five-day-referral"),
+        ("one of our pupils at the academy has gone missing from home", None),
+        ("does the missing from home guidance apply to a 17 year old", None),
     ],
 )
 def test_the_situation_decides_the_record(text: str, record: str | None) -> None:
