@@ -524,7 +524,7 @@ class Questionnaire(OwnTurnFormValidation, ABC):
             return [*events, SlotSet(STOPPED_SLOT, self.form_name())]
         special = self.special(requested, dispatcher, tracker)
         if special is not None:
-            return [*events, *special, *self.heard(requested, tracker, events)]
+            return [*events, *special, *self.heard(requested, tracker, [*events, *special])]
         question = self.question(requested, tracker)
         if question is None:
             # The opening turn: nothing asked yet, but the first message may say a lot.

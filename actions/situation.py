@@ -47,6 +47,8 @@ class Phrases:
     asks_who_to_tell: tuple[re.Pattern[str], ...]
     asks_what_to_do: tuple[re.Pattern[str], ...]
     refers_back: tuple[re.Pattern[str], ...]
+    already_reported: tuple[re.Pattern[str], ...]
+    not_reported_yet: tuple[re.Pattern[str], ...]
     names_a_child: tuple[re.Pattern[str], ...]
     cannot_do: tuple[CannotDo, ...]
     decides_record: tuple[DecidedRecord, ...]
@@ -68,6 +70,8 @@ def phrases() -> Phrases:
         asks_who_to_tell=_compile(data["asks_who_to_tell"]),
         asks_what_to_do=_compile(data["asks_what_to_do"]),
         refers_back=_compile(data["follow_up"]["refers_back"]),
+        already_reported=_compile(data["already_reported"]["said"]),
+        not_reported_yet=_compile(data["already_reported"]["not_yet"]),
         names_a_child=_compile(data["follow_up"]["names_a_child"]),
         cannot_do=tuple(
             CannotDo(kind=item["kind"], patterns=_compile(item["patterns"]))
@@ -129,6 +133,12 @@ def is_follow_up(text: str) -> bool:
     names no child, so it only makes sense with the messages before it."""
     text = _plain(text)
     return _any(phrases().refers_back, text) and not _any(phrases().names_a_child, text)
+
+
+def says_already_reported(text: str) -> bool:
+    """ "We reported it to police on Tuesday night": the police already know."""
+    text = _plain(text)
+    return _any(phrases().already_reported, text) and not _any(phrases().not_reported_yet, text)
 
 
 def wants_anonymity(text: str) -> bool:

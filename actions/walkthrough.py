@@ -22,10 +22,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers, audience
+from actions import answers, audience, situation
 from actions.contacts import say
 from actions.episode_clock import ASK_AGAIN as ASK_LAST_SEEN
-from actions.episode_clock import LAST_SEEN_SLOT
+from actions.episode_clock import LAST_SEEN_SLOT, ActionMissingClock, times_in_message
 from actions.questionnaire import (
     PREFILL_SLOT,
     STOPPED_SLOT,
@@ -58,6 +58,8 @@ REPORT_NOW_SLOT = "walkthrough_report_now"
 SEARCHES_SLOT = "searches_done"
 # Where a time heard during the walkthrough waits until the end, to be read back.
 HEARD_LAST_SEEN = "last_seen"
+# ...and where "we reported it on Tuesday" is kept until the summary.
+ALREADY_REPORTED = "already_reported"
 REPORT_NOW_RE = re.compile(r"^\W*(?:report (?:it )?now|i want to report(?: it)?(?: now)?|"
                            r"just tell me who to (?:call|ring))\W*$")
 
@@ -129,6 +131,12 @@ class ValidateSearchWalkthroughForm(Questionnaire):
             answers.normalise(typed_text(tracker))
         ):
             return [SlotSet(REPORT_NOW_SLOT, True)]
+        if not is_button(tracker) and situation.says_already_reported(typed_text(tracker)):
+            # The steps are for before reporting: with the police told, what is due now
+            # matters (the summary gives it). Kept with what was heard early, so the
+            # summary knows why the walkthrough ended.
+            prefill = {**(tracker.get_slot(PREFILL_SLOT) or {}), ALREADY_REPORTED: True}
+            return [SlotSet(PREFILL_SLOT, prefill), SlotSet(REPORT_NOW_SLOT, True)]
         return None
 
     def heard(
@@ -182,12 +190,20 @@ class ActionAskImmediateDanger(AskQuestion):
         question = TABLE.question(DANGER_SLOT)
         assert question is not None
         text, _buttons = prompt(question, tracker.slots)
+        # Who to ring opens the walkthrough once; asked again, the question stands alone.
+        if not asked_before(tracker, self.name()):
+            text = f"{route_in_short(in_care(tracker))}\n{text}"
         dispatcher.utter_message(
-            text=f"{route_in_short(in_care(tracker))}\n{text}",
+            text=text,
             buttons=[{"title": say("buttons.affirm"), "payload": "/affirm"},
                      {"title": say("buttons.deny"), "payload": "/deny"}],
         )
         return []
+
+
+def asked_before(tracker: Tracker, action: str) -> bool:
+    """Whether ``action`` already ran in this conversation."""
+    return any(e.get("event") == "action" and e.get("name") == action for e in tracker.events)
 
 
 def in_care(tracker: Tracker) -> bool:
@@ -283,6 +299,8 @@ class ActionWalkthroughSummary(Action):
         if tracker.get_slot(DANGER_SLOT) is True:
             dispatcher.utter_message(text=danger_reply())
             return []
+        if (tracker.get_slot(PREFILL_SLOT) or {}).get(ALREADY_REPORTED):
+            return already_reported(dispatcher, tracker, domain)
         looked_after = tracker.get_slot(LOOKED_AFTER_SLOT) is True
         done = searches_done(tracker.slots)
         checked = say("walkthrough.checked", done="; ".join(done)) if done else \
@@ -313,6 +331,36 @@ class ActionWalkthroughSummary(Action):
         if audience.current(tracker) is None:
             events.append(SlotSet("audience", audience.CARER))
         return events
+
+
+def already_reported(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> list[dict[str, Any]]:
+    """The police already know: what is due now (the missing clock), from the time said in
+    this message or earlier, or asked for. Who else to tell, for a looked after child."""
+    prefill = dict(tracker.get_slot(PREFILL_SLOT) or {})
+    prefill.pop(ALREADY_REPORTED, None)
+    events: list[dict[str, Any]] = [SlotSet(REPORT_NOW_SLOT, None), SlotSet(STOPPED_SLOT, None),
+                                    SlotSet(PREFILL_SLOT, prefill)]
+    looked_after = in_care(tracker)
+    dispatcher.utter_message(text=say(
+        "walkthrough.already_reported_looked_after" if looked_after else
+        "walkthrough.already_reported"))
+    if looked_after and not isinstance(tracker.get_slot(LOOKED_AFTER_SLOT), bool):
+        # Heard in the first message ("our children's home"): the clock counts for a
+        # looked after child.
+        tracker.slots[LOOKED_AFTER_SLOT] = True
+        events.append(SlotSet(LOOKED_AFTER_SLOT, True))
+    heard = prefill.get(HEARD_LAST_SEEN)
+    if heard and not tracker.get_slot(LAST_SEEN_SLOT) and \
+            times_in_message(tracker, strict=True)[0] is None:
+        # Said in an earlier message ("she went on Tuesday night"): counted from that.
+        tracker.slots[LAST_SEEN_SLOT] = heard
+        events.append(SlotSet(LAST_SEEN_SLOT, heard))
+    events += ActionMissingClock().run(dispatcher, tracker, domain)
+    if audience.current(tracker) is None:
+        events.append(SlotSet("audience", audience.CARER))
+    return events
 
 
 def young_person_lines() -> str:

@@ -94,7 +94,16 @@ def _keep(token: str) -> bool:
     return token[0].isdigit() and not (token.isdigit() and int(token) > 12)
 
 
+# A count, not a clock time: "about 3 days", "2 weeks", "(15) year old". Taken out before
+# the time words are kept, or "on tuesday night ... about 3 days" reads as 3 a.m.
+_COUNT_RE = re.compile(
+    r"\b\d+(?:\.\d+)?\)?\s*(?:days?|nights?|hours?|hrs?|weeks?|wks?|months?|years?|yrs?|"
+    r"y/?o|times?|mins?|minutes?|episodes?)\b"
+)
+
+
 def _time_words(clause: str) -> str:
+    clause = _COUNT_RE.sub(" ", clause)
     tokens = (t if t in ("a.m", "p.m") else t.strip(".") for t in _TOKEN_RE.findall(clause))
     return " ".join(t for t in tokens if t and _keep(t))
 

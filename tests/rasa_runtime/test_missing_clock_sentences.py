@@ -41,6 +41,9 @@ def test_times_inside_sentences(text: str, expected: str) -> None:
         ("my foster daughter has been missing 3 days, isnt there a meeting?", "Sat 28 21:00"),
         ("hes been gone 50 hours now", "Sun 29 19:00"),
         ("she's been away nearly two days", "Sun 29 21:00"),
+        # A count beside a day is not a clock time: not 3 a.m. on Saturday.
+        ("we reported it on friday night, so about 3 days", "Fri 27 22:00"),
+        ("our 15 year old went off on sunday evening", "Sun 29 19:00"),
     ],
 )
 def test_how_long_missing_said_in_passing(text: str, expected: str) -> None:

@@ -269,3 +269,47 @@ def test_a_young_person_gets_help_for_themselves_not_the_carers_steps() -> None:
     said = "\n".join(m["text"] for m in dispatcher.messages)
     assert "116 000" in said and "0800 1111" in said
     assert "Step" not in said and "Tell the police" not in said
+
+
+def test_saying_the_police_already_know_ends_it_with_what_is_due() -> None:
+    # "We reported it on Tuesday night": the steps are for before reporting, so the
+    # walkthrough ends at any question and the missing clock counts from the time said.
+    said = "we reported it to police on tuesday night. its friday night now so about 3 days"
+    slots = {"looked_after": True}
+    events = asyncio.run(ValidateSearchWalkthroughForm().run(
+        CollectingDispatcher(), tracker(slots, "inform", "immediate_danger", text=said), DOMAIN))
+    result = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert result["walkthrough_report_now"] is True and result["requested_slot"] is None
+    ended = tracker({**slots, **result}, "inform", None, text=said)
+    dispatcher = CollectingDispatcher()
+    ActionWalkthroughSummary().run(dispatcher, ended, {})
+    text = "\n".join(m["text"] for m in dispatcher.messages)
+    assert "police already know" in text and "Tell the police" not in text
+    assert "Tuesday" in text and "72 hours" in text  # counted from what was said
+    assert "strategy meeting" in text and "5 working days" in text
+    assert "Emergency Duty Team" in text
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["we haven't reported it to the police yet", "should we have reported it already?",
+     "i've rung her friends and her phone"],
+)
+def test_not_yet_reported_keeps_the_walkthrough_going(said: str) -> None:
+    result = validate({}, "inform", "immediate_danger", text=said)
+    assert "walkthrough_report_now" not in result
+
+
+def test_who_to_ring_opens_the_walkthrough_once_not_at_every_ask() -> None:
+    from rasa_sdk.events import ActionExecuted
+
+    from actions.walkthrough import ActionAskImmediateDanger
+
+    first = CollectingDispatcher()
+    ActionAskImmediateDanger().run(first, tracker({}, "report_missing", None), {})
+    assert first.messages[0]["text"].startswith("In short")
+    again = tracker({}, "inform", "immediate_danger")
+    again.events.append(ActionExecuted("action_ask_immediate_danger"))
+    second = CollectingDispatcher()
+    ActionAskImmediateDanger().run(second, again, {})
+    assert not second.messages[0]["text"].startswith("In short")
