@@ -142,6 +142,11 @@ def choose(
         ranked = rank_records(part, who, selector, asked)
         if ranked and ranked[0].record_id != best.record_id and ranked[0].record_id in near:
             also = [ranked[0].record_id, *(r for r in also if r != ranked[0].record_id)]
+    # A situation that decided the answer may name what goes beside it (a parent who
+    # fears exploitation: who to go to, and what exploitation is).
+    rule = situation.decided_rule(text, who)
+    if rule is not None and rule.record == best.record_id:
+        also = [*rule.shown_with, *(r for r in also if r not in rule.shown_with)]
     return corpus.records[best.record_id], [corpus.records[r] for r in also[:2]]
 
 

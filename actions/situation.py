@@ -35,6 +35,7 @@ class DecidedRecord:
     only_for: frozenset[str]  # empty: anyone
     every: tuple[tuple[re.Pattern[str], ...], ...]
     unless: tuple[re.Pattern[str], ...]
+    shown_with: tuple[str, ...] = ()  # records shown beside it, first among the others
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def phrases() -> Phrases:
                 every=tuple(_compile(patterns or data[name])
                             for name, patterns in item["all"].items()),
                 unless=_compile(item.get("unless") or []),
+                shown_with=tuple(item.get("shown_with") or []),
             )
             for item in data["decides_record"]
         ),
@@ -154,16 +156,21 @@ def out_of_office_hours(text: str, now: datetime | None = None) -> bool:
     return when is not None and not is_office_hours(when.when)
 
 
-def decided_record(text: str, who: str | None) -> str | None:
-    """The record the situation in ``text`` calls for, if one does ("the lad we foster
-    isn't back, who do I ring" -> the carer's notifications), for ``who`` (or whoever
-    the text shows)."""
+def decided_rule(text: str, who: str | None) -> DecidedRecord | None:
+    """The rule whose situation ``text`` shows ("the lad we foster isn't back, who do I
+    ring" -> the carer's notifications), for ``who`` (or whoever the text shows)."""
     text = _plain(text)
     who = who or audience_in(text)
-    return next((rule.record for rule in phrases().decides_record
+    return next((rule for rule in phrases().decides_record
                  if who not in rule.not_for and (not rule.only_for or who in rule.only_for)
                  and all(_any(group, text) for group in rule.every)
                  and not _any(rule.unless, text)), None)
+
+
+def decided_record(text: str, who: str | None) -> str | None:
+    """The record the situation in ``text`` calls for, if one does."""
+    rule = decided_rule(text, who)
+    return rule.record if rule else None
 
 
 def cannot_do(text: str) -> CannotDo | None:

@@ -35,6 +35,8 @@ Clues = dict[str, tuple[re.Pattern[str], ...]]  # direction -> its patterns
 class Rules:
     records: dict[str, str]  # direction -> the record that answers it
     about_placements: frozenset[str]  # records on other questions about such placements
+    not_about_missing: frozenset[str]  # ...of them, those that do not answer a missing child
+    missing: re.Pattern[str]  # the message says the child is missing
     within: int
     strong: Clues
     weak: Clues
@@ -68,6 +70,8 @@ def direction_rules(path: Path = RULES_PATH) -> Rules:
     return Rules(
         records=dict(data["records"]),
         about_placements=frozenset(data["about_placements"]),
+        not_about_missing=frozenset(data["not_about_missing"]),
+        missing=re.compile(data["missing"], re.IGNORECASE),
         within=int(data["within"]),
         strong=_compile(data["strong"], names),
         weak=_compile(data["weak"], names),
@@ -101,15 +105,18 @@ def names_a_placement_across_boundary(text: str) -> bool:
 def _names_placement_first(order: list[str], found: Rules, text: str) -> bool:
     """A strong clue names the placement, and the best record is about no placement."""
     placements = found.about_placements | set(found.records.values())
+    if found.missing.search(text):
+        placements -= found.not_about_missing
     return order[0] not in placements and names_a_placement_across_boundary(text)
 
 
 def direction_first(ranked: list[Choice], text: str) -> list[Choice]:
     """``ranked`` (fused, best first) with the record for the placement's direction just
-    ahead of its twin. Unchanged unless the direction is clear and the twin is among the
-    best ``within`` and ahead of it: the fusion has seen an out-of-area placement, only the
-    direction is wrong. The records between them move one place down; each place keeps
-    its score, so the list stays in score order for best_and_close."""
+    ahead of its twin, when the direction is clear and the twin is among the best
+    ``within`` and ahead of it: the fusion has seen an out-of-area placement, only the
+    direction is wrong. Then, if it is among the best ``within`` behind a record about no
+    placement, first. The records it passes move one place down; each place keeps its
+    score, so the list stays in score order for best_and_close."""
     direction = placement_direction(text)
     if direction is None:
         return ranked
@@ -117,15 +124,15 @@ def direction_first(ranked: list[Choice], text: str) -> list[Choice]:
     right = found.records[direction]
     twin = next(rid for d, rid in found.records.items() if d != direction)
     order = [c.record_id for c in ranked]
+    if twin in order[: found.within] and right in order:
+        at, was = order.index(twin), order.index(right)
+        if was > at:
+            order.insert(at, order.pop(was))
+            ranked = [replace(place, record_id=rid)
+                      for place, rid in zip(ranked, order, strict=True)]
     if right in order[1: found.within] and _names_placement_first(order, found, text):
         # "A Birmingham child in care, living in a home in Coventry, missing overnight":
         # the message clearly names the placement, yet a record about nothing of the
         # kind came first. The direction's record answers it.
         return put_first(ranked, right)
-    if twin not in order[: found.within] or right not in order:
-        return ranked
-    at, was = order.index(twin), order.index(right)
-    if was < at:
-        return ranked
-    order.insert(at, order.pop(was))
-    return [replace(place, record_id=rid) for place, rid in zip(ranked, order, strict=True)]
+    return ranked

@@ -287,7 +287,18 @@ def test_every_decided_record_is_in_the_corpus() -> None:
     from guidance_corpus.loader import load_corpus
 
     records = load_corpus().records
-    assert all(rule.record in records for rule in situation.phrases().decides_record)
+    for rule in situation.phrases().decides_record:
+        assert {rule.record, *rule.shown_with} <= set(records), rule.record
+
+
+def test_a_parent_fearing_exploitation_is_told_who_to_go_to_and_what_it_is() -> None:
+    from actions.guidance import choose
+
+    record, also = choose(
+        "older men keep picking my 14 year old up in cars and she has a new phone i didnt "
+        "buy. who do i go to?", None, {})
+    assert record is not None and record.id == "contact-mash"
+    assert also and also[0].id == "definition-cse"
 
 
 def test_placed_with_us_alone_is_not_a_placement_across_a_boundary() -> None:
