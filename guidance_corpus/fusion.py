@@ -38,15 +38,17 @@ from guidance_corpus.retrieval import AUDIENCE_PENALTY, CONFIDENCE_THRESHOLD, Hi
 #: 0.86 top-1 on the held-out questions and the fusion from 0.86 to 0.88. Re-chosen by
 #: 5-fold cross-validation on the 3,675 trained questions after each record's first 12
 #: (never the selector's), every weight 0-0.75 for selector and neighbours and 0-1 for
-#: BM25 with the classifier at 1 (tools/record_cv.py, 3,673 questions): selector 0.25,
-#: BM25 0.25, neighbours 0.5 came first, 0.807 / 0.937; 0.75 / 0.5 / 0.25 0.799 / 0.933;
-#: the previous 0.5 / 0.5 / 0.5 about the same. Every weighting is within 0.79-0.81 and a
-#: different fold split reorders them, so what the choice buys is a small selector
-#: weight: the selector moves by up to 9 points from one training to the next, and the
-#: others do not. On the held-out questions: 0.884 / 0.963 (0.75 / 0.5 / 0.25: 0.889 /
-#: 0.963; the previous weights 0.884 / 0.958).
+#: BM25 with the classifier at 1: selector 0.75, BM25 0.5, neighbours 0.25 came first
+#: (0.808 / 0.936). tools/record_cv.py, the same search as a script, splits the folds
+#: differently (3,673 questions) and puts selector 0.25, BM25 0.25, neighbours 0.5 first
+#: (0.807 / 0.937; these 0.799 / 0.933): every weighting is within 0.79-0.81 and the
+#: order changes with the split. That pick gave the selector (which swings most from one
+#: training to the next) a smaller share, but moved the general checks below the close
+#: ratio beside a foster carer's extra ones (tests/rasa_runtime/test_actions.py), so these
+#: stay. On the held-out questions: 0.889 / 0.963 (the other 0.884 / 0.963; the previous
+#: weights 0.884 / 0.958).
 #: (selector, BM25, neighbours, classifier).
-WEIGHTS: tuple[float, float, float, float] = (0.25, 0.25, 0.5, 1.0)
+WEIGHTS: tuple[float, float, float, float] = (0.75, 0.5, 0.25, 1.0)
 #: A message the classifier did not place (nlu_fallback) is answered only when BM25 is
 #: confident of its best record (retrieval.is_confident) or the selector is this sure.
 SELECTOR_SURE = 0.5
