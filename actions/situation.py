@@ -49,6 +49,9 @@ class Phrases:
     asks_what_to_do: tuple[re.Pattern[str], ...]
     refers_back: tuple[re.Pattern[str], ...]
     already_reported: tuple[re.Pattern[str], ...]
+    still_missing: tuple[re.Pattern[str], ...]
+    returned: tuple[re.Pattern[str], ...]
+    after_return_records: frozenset[str]
     not_reported_yet: tuple[re.Pattern[str], ...]
     names_a_child: tuple[re.Pattern[str], ...]
     cannot_do: tuple[CannotDo, ...]
@@ -72,6 +75,9 @@ def phrases() -> Phrases:
         asks_what_to_do=_compile(data["asks_what_to_do"]),
         refers_back=_compile(data["follow_up"]["refers_back"]),
         already_reported=_compile(data["already_reported"]["said"]),
+        still_missing=_compile(data["still_missing"]["missing"]),
+        returned=_compile(data["still_missing"]["returned"]),
+        after_return_records=frozenset(data["still_missing"]["after_return_records"]),
         not_reported_yet=_compile(data["already_reported"]["not_yet"]),
         names_a_child=_compile(data["follow_up"]["names_a_child"]),
         cannot_do=tuple(
@@ -135,6 +141,19 @@ def is_follow_up(text: str) -> bool:
     names no child, so it only makes sense with the messages before it."""
     text = _plain(text)
     return _any(phrases().refers_back, text) and not _any(phrases().names_a_child, text)
+
+
+def not_for_a_child_still_missing(text: str) -> frozenset[str]:
+    """The records about after a return, when ``text`` says the child is still missing
+    and nothing of a return; else none."""
+    text = _plain(text)
+    if not _any(phrases().still_missing, text):
+        return frozenset()
+    # "hasn't come back" says missing, not returned: read the rest for a return.
+    rest = text
+    for pattern in phrases().still_missing:
+        rest = pattern.sub(" ", rest)
+    return frozenset() if _any(phrases().returned, rest) else phrases().after_return_records
 
 
 def says_already_reported(text: str) -> bool:

@@ -86,10 +86,13 @@ def fuse(
     neighbours: dict[str, float] | None = None,
     classifier: dict[str, float] | None = None,
     weights: tuple[float, float, float, float] = WEIGHTS,
+    out_of_place: frozenset[str] = frozenset(),
 ) -> list[Choice]:
     """Records ranked by fused score, best first (ties broken by id, so it is stable).
     ``hits``: word-level BM25; ``neighbours``: question n-gram scores (any scale);
-    ``classifier``: the record classifier's 0-1 scores; ``weights``: as WEIGHTS."""
+    ``classifier``: the record classifier's 0-1 scores; ``weights``: as WEIGHTS;
+    ``out_of_place``: records the situation makes unlikely (after a return, while the
+    child is still missing), weighed down as another audience's are."""
     voices = zip(weights, (
         selector,
         _normalised({h.record_id: h.score for h in hits}),
@@ -101,10 +104,11 @@ def fuse(
         for rid, score in scores.items():
             if rid in corpus.records:
                 fused[rid] = fused.get(rid, 0.0) + weight * score
-    if audience is not None:
-        for rid in fused:
-            if audience not in corpus.records[rid].audiences:
-                fused[rid] *= AUDIENCE_PENALTY
+    for rid in fused:
+        if audience is not None and audience not in corpus.records[rid].audiences:
+            fused[rid] *= AUDIENCE_PENALTY
+        if rid in out_of_place:
+            fused[rid] *= AUDIENCE_PENALTY
     ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
     return [Choice(rid, round(score, 6)) for rid, score in ranked]
 

@@ -386,3 +386,33 @@ def test_a_fragment_carries_on_from_the_answer_just_shown() -> None:
          "if she's still not back tomorrow night that's 48 hours, what happens then?",
          "and at 72?"], "lac-not-found-48-hours")
     assert "strategy meeting" in reply and "5 working days" in reply, reply
+
+
+@pytest.mark.parametrize(
+    ("text", "still_missing"),
+    [
+        ("one of the lads hasn't come back to the unit and we don't know where he is", True),
+        ("my foster daughter has gone missing again, is there a meeting?", True),
+        # A return is named: after-return records stay where the voices put them.
+        ("he came back last night after three days away, what now?", False),
+        ("she's still missing, what happens when the police find her?", False),
+        ("he's been missing two days, when he comes home will someone talk to him?", False),
+        ("what is a return interview", False),
+    ],
+)
+def test_records_about_a_return_step_back_while_the_child_is_missing(
+    text: str, still_missing: bool
+) -> None:
+    stepped_back = situation.not_for_a_child_still_missing(text)
+    assert bool(stepped_back) == still_missing
+    assert not stepped_back or "return-interview" in stepped_back
+
+
+def test_a_meeting_asked_about_while_she_is_still_missing_is_the_missing_meeting() -> None:
+    # Without the step back, seeing the child within three days of her return came first.
+    from actions.guidance import rank_records
+
+    text = ("our 16 year old resident hasnt come home and we dont know where she is. reported "
+            "to police on tuesday evening, friday evening now, about 3 days. should there be a "
+            "meeting now?")
+    assert rank_records(text, "carer", {})[0].record_id == "lac-strategy-meeting-72-hours"
