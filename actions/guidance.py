@@ -305,8 +305,7 @@ def reply_to_question(
     # who to tell unless the answer did.
     concern_form = licence_concern_to_start(tracker)
     then = [FollowupAction(concern_form)] if concern_form else []
-    if not then and only_states_a_time(tracker.latest_message) and \
-            len(text.split()) <= TIME_ALONE_WORDS:
+    if not then and is_a_time_alone(tracker.latest_message):
         # "tomorrow at 9pm", "since 6 last night": an answer to when the child was last
         # seen, even when a record's questions happen to share "tomorrow" or "9pm".
         return ActionLastSeenReadback().run(dispatcher, tracker, domain)
@@ -376,6 +375,13 @@ def only_states_a_time(message: dict[str, Any]) -> bool:
     text = message.get("text") or ""
     found = {e.get("entity") for e in message.get("entities") or []}
     return bool(found & TIME_ENTITIES) and not is_question(text)
+
+
+def is_a_time_alone(message: dict[str, Any]) -> bool:
+    """"tomorrow at 9pm", "since 6 last night": a time and nothing else, short enough that
+    it answers when the child was last seen rather than asks a record something."""
+    return only_states_a_time(message) and \
+        len((message.get("text") or "").split()) <= TIME_ALONE_WORDS
 
 
 def states_when_missing(tracker: Tracker) -> bool:

@@ -191,8 +191,9 @@ class ActionAskImmediateDanger(AskQuestion):
         assert question is not None
         text, _buttons = prompt(question, tracker.slots)
         # Who to ring opens the walkthrough once; asked again, the question stands alone.
-        if not asked_before(tracker, self.name()):
-            text = f"{route_in_short(in_care(tracker))}\n{text}"
+        opening = route_in_short(in_care(tracker))
+        if not said_since_start(tracker, opening):
+            text = f"{opening}\n{text}"
         dispatcher.utter_message(
             text=text,
             buttons=[{"title": say("buttons.affirm"), "payload": "/affirm"},
@@ -201,9 +202,17 @@ class ActionAskImmediateDanger(AskQuestion):
         return []
 
 
-def asked_before(tracker: Tracker, action: str) -> bool:
-    """Whether ``action`` already ran in this conversation."""
-    return any(e.get("event") == "action" and e.get("name") == action for e in tracker.events)
+def said_since_start(tracker: Tracker, opening: str) -> bool:
+    """Whether the bot already said ``opening`` since the walkthrough last started. (The
+    form asks through its ask actions without logging them as actions, so it is the
+    bot's words that show it.) A second walkthrough in the same conversation, for
+    another night or another child, opens as the first did."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot" and (event.get("text") or "").startswith(opening):
+            return True
+        if event.get("event") == "active_loop" and event.get("name") == FORM:
+            return False
+    return False
 
 
 def in_care(tracker: Tracker) -> bool:
@@ -349,15 +358,16 @@ def already_reported(
     if looked_after and not isinstance(tracker.get_slot(LOOKED_AFTER_SLOT), bool):
         # Heard in the first message ("our children's home"): the clock counts for a
         # looked after child.
-        tracker.slots[LOOKED_AFTER_SLOT] = True
         events.append(SlotSet(LOOKED_AFTER_SLOT, True))
     heard = prefill.get(HEARD_LAST_SEEN)
     if heard and not tracker.get_slot(LAST_SEEN_SLOT) and \
             times_in_message(tracker, strict=True)[0] is None:
         # Said in an earlier message ("she went on Tuesday night"): counted from that.
-        tracker.slots[LAST_SEEN_SLOT] = heard
         events.append(SlotSet(LAST_SEEN_SLOT, heard))
-    events += ActionMissingClock().run(dispatcher, tracker, domain)
+    # The clock reads the conversation as it will be once these slots are set.
+    told = tracker.copy()
+    told.add_slots(events)
+    events += ActionMissingClock().run(dispatcher, told, domain)
     if audience.current(tracker) is None:
         events.append(SlotSet("audience", audience.CARER))
     return events

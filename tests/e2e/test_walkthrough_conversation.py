@@ -25,6 +25,13 @@ def test_parent_route_from_first_message_to_what_to_do_now(chat: Chat) -> None:
     assert "When was the child last seen" in summary
 
 
+def test_who_to_ring_is_said_once_when_the_danger_question_is_asked_again(chat: Chat) -> None:
+    first = chat.say_text("my son hasn't come home and it's nearly midnight")
+    assert first.startswith("In short")
+    again = chat.say_text("hmm")
+    assert "immediate danger" in again and "In short" not in again
+
+
 def test_looked_after_child_has_ten_steps_and_the_edt(chat: Chat) -> None:
     chat.say("the girl we foster hasn't come back to the house")
     chat.say("/deny")

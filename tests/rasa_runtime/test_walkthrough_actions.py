@@ -301,15 +301,23 @@ def test_not_yet_reported_keeps_the_walkthrough_going(said: str) -> None:
 
 
 def test_who_to_ring_opens_the_walkthrough_once_not_at_every_ask() -> None:
-    from rasa_sdk.events import ActionExecuted
+    """Asked again within the same walkthrough, the question stands alone; a walkthrough
+    started again later opens with who to ring once more."""
+    from rasa_sdk.events import ActiveLoop, BotUttered
 
-    from actions.walkthrough import ActionAskImmediateDanger
+    from actions.walkthrough import FORM, ActionAskImmediateDanger
 
     first = CollectingDispatcher()
     ActionAskImmediateDanger().run(first, tracker({}, "report_missing", None), {})
-    assert first.messages[0]["text"].startswith("In short")
+    said = first.messages[0]["text"]
+    assert said.startswith("In short")
     again = tracker({}, "inform", "immediate_danger")
-    again.events.append(ActionExecuted("action_ask_immediate_danger"))
+    again.events += [ActiveLoop(FORM), BotUttered(said)]
     second = CollectingDispatcher()
     ActionAskImmediateDanger().run(second, again, {})
     assert not second.messages[0]["text"].startswith("In short")
+    later = tracker({}, "report_missing", None)
+    later.events += [ActiveLoop(FORM), BotUttered(said), ActiveLoop(None), ActiveLoop(FORM)]
+    third = CollectingDispatcher()
+    ActionAskImmediateDanger().run(third, later, {})
+    assert third.messages[0]["text"].startswith("In short")
