@@ -146,6 +146,12 @@ class ValidateSearchWalkthroughForm(Questionnaire):
         text = typed_text(tracker)
         if not text or is_button(tracker) or crisis_kinds(tracker):
             return found
+        if audience.current(tracker) is None and \
+                situation.audience_in(text) == audience.YOUNG_PERSON:
+            # "i left my care home last nite, im at a mates now": the one who left is
+            # writing, so the walkthrough for the adult searching ends (`ended`) and they
+            # get help for themselves.
+            return [*found, SlotSet("audience", audience.YOUNG_PERSON)]
         slots = dict(tracker.slots)
         for event in [*events, *found]:
             slots[event["name"]] = event["value"]

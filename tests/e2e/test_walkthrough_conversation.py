@@ -32,6 +32,14 @@ def test_who_to_ring_is_said_once_when_the_danger_question_is_asked_again(chat: 
     assert "immediate danger" in again and "In short" not in again
 
 
+def test_a_young_person_who_left_gets_help_not_the_search_walkthrough(chat: Chat) -> None:
+    # Classified as a report of a missing child; the writer is the one who left.
+    reply = chat.say_text(
+        "i left my care home last nite coz staff were on at me. im at a mates now")
+    assert "Step" not in reply and "immediate danger" not in reply
+    assert "116 000" in reply and "0800 1111" in reply
+
+
 def test_looked_after_child_has_ten_steps_and_the_edt(chat: Chat) -> None:
     chat.say("the girl we foster hasn't come back to the house")
     chat.say("/deny")
