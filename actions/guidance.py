@@ -119,7 +119,8 @@ def choose(
         # this message, so the other voices rank the two together; the record already
         # shown is not given again, since a follow-up asks for something new.
         joined = rank_records(before.with_(text), who, {}, asked=True)
-        joined = [c for c in joined if c.record_id != before.record_id]
+        joined = [c for c in joined
+                  if c.record_id != before.record_id and c.record_id not in before.shown]
         if joined and len(text.split()) <= FRAGMENT_WORDS:
             # "and at 72?" after the 48-hour rule: a fragment carries on from the answer
             # just shown, so a record it names as related goes first when either reading
@@ -157,6 +158,8 @@ class FollowUp:
 
     text: str
     record_id: str | None
+    #: Every record given since the first of those messages (the last one included).
+    shown: frozenset[str] = frozenset()
 
     def with_(self, text: str) -> str:
         """``text`` read after what came before it."""
@@ -177,7 +180,18 @@ def before_this(tracker: Tracker) -> FollowUp | None:
     earlier = " ".join(t for t in said[-1 - FOLLOW_UP_CONTEXT:-1] if t.strip())
     if not earlier:
         return None
-    return FollowUp(earlier, tracker.get_slot("last_record"))
+    # The records given since the first of those messages: the follow-up asks for
+    # something none of them said ("how quickly am I meant to see him?" after the
+    # return record and the parents' record), not the answer of two messages back.
+    first = max(len(said) - 1 - FOLLOW_UP_CONTEXT, 0)
+    users, shown = 0, set()
+    for event in tracker.events:
+        if event.get("event") == "user":
+            users += 1
+        elif users > first and event.get("event") == "slot" and \
+                event.get("name") == "last_record" and event.get("value"):
+            shown.add(str(event["value"]))
+    return FollowUp(earlier, tracker.get_slot("last_record"), frozenset(shown))
 
 
 def followed_up(tracker: Tracker) -> FollowUp | None:

@@ -73,3 +73,18 @@ def test_unknown_question_is_not_guessed(chat: Chat) -> None:
     text = chat.say_text("what's the capital of peru")
     assert "999" in text
     assert "From: " not in text
+
+
+def test_a_social_workers_follow_ups_each_get_something_new(chat: Chat) -> None:
+    """The third question is read with the two before it, and is not answered with the
+    record given two messages back; "should I let her parents know?" is a question, not a
+    request for the assistant to contact them."""
+    first = chat.say_text(
+        "my foster daughter came home today after two nights away, im her social worker, "
+        "what now?")
+    second = chat.say_text("should I let her parents know?")
+    assert "can't contact anyone" not in second
+    assert "parents" in second
+    third = chat.say_text("when do i have to visit her?")
+    assert third.split("\n")[0] != first.split("\n")[0]
+    assert re.search(r"three days|3 days", third)

@@ -68,6 +68,10 @@ def test_who_is_asking(text: str, who: str | None) -> None:
         ("how much did the council spend, £2 million?", None),
         ("can you book me a train ticket to london", "ticket"),
         ("please let my foster carer know i am safe", "message_someone"),
+        ("can you let my mum know im ok", "message_someone"),
+        # The person asking whether they should tell someone: a question, not a request.
+        ("should I let her parents know?", None),
+        ("i need to tell his mum he is safe, is that right", None),
         ("is there a way to trace his mobile", "track_phone"),
         ("can you find out where my daughter is from her phone", "track_phone"),
         ("can u find my son", "track_phone"),
