@@ -77,7 +77,10 @@ def rank_records(
     """Every candidate record, best first; empty when nothing is close enough."""
     corpus = load_corpus()
     hits = search(text, audience=who, limit=10)
-    if not answerable(selector, hits, asked, question=is_question(text)):
+    decided = situation.decided_record(text, who)
+    # A situation that decides the record is answered even when the voices are unsure of
+    # the message ("pls dont tell my social worker": who is told, and why).
+    if decided is None and not answerable(selector, hits, asked, question=is_question(text)):
         return []
     fused = fuse(
         corpus, selector, hits, audience=who,
@@ -91,7 +94,6 @@ def rank_records(
     # who else is told then.
     if names_a_placement_across_boundary(text):
         return direction_first(fused, text)
-    decided = situation.decided_record(text, who)
     return put_first(fused, decided) if decided else direction_first(fused, text)
 
 

@@ -484,3 +484,16 @@ def test_a_sentence_where_a_name_was_asked_is_not_taken_as_the_name() -> None:
     assert read_name(question, "no she's not in danger at the moment as far as I know",
                      now) is None
     assert read_name(question, "yes", now) is None
+
+
+@pytest.mark.parametrize("said", ["pls dont tell my social worker",
+                                  "will u have to tell my mum where i was"])
+def test_a_young_person_asking_that_no_one_is_told_hears_who_is_told(said: str) -> None:
+    # Nothing else in the message is a question the voices are sure of; the Charter asks
+    # adults to be honest about what is shared, so the answer is who is told and why.
+    from actions.guidance import answer_messages
+
+    messages, record_id, answered = answer_messages(
+        {"text": said, "intent": {"name": "nlu_fallback"}, "entities": []}, None)
+    assert answered and record_id == "yp-who-gets-told"
+    assert "social worker" in messages[0]["text"] and "honest" in messages[0]["text"]
