@@ -1,4 +1,5 @@
-"""Choose the record that answers a question: four rankings fused.
+"""Choose the record that answers a question: rankings fused (the classifier leads; the
+selector's weight is now 0, see WEIGHTS).
 
 - word-level BM25 over each whole record (guidance_corpus/retrieval.py) knows the words
   of the answer itself, and still works for a record whose questions miss a phrasing;
