@@ -497,3 +497,6 @@ def test_a_young_person_asking_that_no_one_is_told_hears_who_is_told(said: str) 
         {"text": said, "intent": {"name": "nlu_fallback"}, "entities": []}, None)
     assert answered and record_id == "yp-who-gets-told"
     assert "social worker" in messages[0]["text"] and "honest" in messages[0]["text"]
+    # In the young people's words, not the professionals'.
+    record = load_corpus().records["yp-who-gets-told"]
+    assert messages[0]["text"].startswith(record.young_person_answer.strip()[:40])

@@ -53,6 +53,7 @@ from actions.safety import ActionSafetyResponse
         ("wat happens if im a couple of hours late back to the home", "young_person"),
         ("my carers would go mad, id never hear the end of it", "young_person"),
         ("my son is always late home and never answers his phone", "carer"),
+        ("pls dont tell my social worker", "young_person"),
     ],
 )
 def test_who_is_asking(text: str, who: str | None) -> None:
