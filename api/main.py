@@ -17,6 +17,7 @@ from api.ratelimit import RateLimits
 from api.routes import chat, health, pages
 from api.routes.guidance import router as guidance_router
 from api.routes.referrals import router as referrals_router
+from guidance_corpus.retrieval import default_retriever
 from rasa_addons import log_privacy
 
 STATIC = Path(__file__).with_name("static")
@@ -25,6 +26,9 @@ STATIC = Path(__file__).with_name("static")
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     db.migrate()
+    # Read the records and build the search index before serving, so the first person to
+    # open a record or search does not wait for it (about a second, more on a busy host).
+    default_retriever()
     yield
 
 
