@@ -6,6 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from actions import situation
 from actions.contacts import say, say_list
 
 CARER = "carer"
@@ -20,8 +21,17 @@ WHAT_I_CAN_DO = {who: say_list("audience.what_i_can_do", who) for who in AUDIENC
 
 
 def current(tracker: Tracker) -> str | None:
+    """The audience chosen (a button, or said to the NLU), if any."""
     value = tracker.get_slot("audience")
     return value if value in LABELS else None
+
+
+def asking(tracker: Tracker, text: str | None = None) -> str | None:
+    """Who is asking: the audience chosen, else who the message (``text``, by default the
+    latest) says is writing ("the child I foster", "my pub", "I ran away")."""
+    if text is None:
+        text = tracker.latest_message.get("text") or ""
+    return current(tracker) or situation.audience_in(text)
 
 
 def buttons() -> list[dict[str, Any]]:

@@ -359,7 +359,7 @@ def licence_concern_to_start(tracker: Tracker) -> str | None:
     from actions import licence_concern
 
     text = tracker.latest_message.get("text") or ""
-    who = audience.current(tracker) or situation.audience_in(text)
+    who = audience.asking(tracker)
     wanted = (who == audience.LICENCE_HOLDER and not tracker.active_loop.get("name")
               and (situation.asks_who_to_tell(text) or situation.asks_what_to_do(text))
               and licence_concern.tells_what_was_seen(text))
@@ -377,7 +377,7 @@ class ActionAnswerGuidance(Action):
         if events is not None:
             return events
         text = tracker.latest_message.get("text") or ""
-        who = audience.current(tracker) or situation.audience_in(text)
+        who = audience.asking(tracker)
         dispatcher.utter_message(**dont_know_message(text, who))
         return []
 

@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import audience, situation
+from actions import audience
 from actions.contacts import copy, say
 from actions.guidance import answer_messages, is_question
 from guidance_corpus.wording import Helper
@@ -78,8 +78,7 @@ def next_step_buttons(tracker: Tracker) -> list[dict[str, str]]:
     worker ..."), so a professional is offered a referral, not only the carer's route."""
     if tracker.active_loop.get("name"):
         return []
-    who = audience.current(tracker) or situation.audience_in(
-        tracker.latest_message.get("text") or "")
+    who = audience.asking(tracker)
     return [{"title": say(f"buttons.{title}", who), "payload": payload}
             for title, payload in NEXT_STEPS.get(who, [])]
 

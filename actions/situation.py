@@ -58,13 +58,27 @@ class Phrases:
     decides_record: tuple[DecidedRecord, ...]
 
 
-def _compile(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+# "{own_people}" in a pattern; regex counts such as {0,40} are not names.
+_WORD = re.compile(r"\{([a-z_]+)\}")
+
+
+def _words(named: dict[str, str]) -> dict[str, str]:
+    """The named word lists, each later one free to use the ones before it."""
+    words: dict[str, str] = {}
+    for name, alternation in named.items():
+        words[name] = _WORD.sub(lambda m: words[m.group(1)], alternation)
+    return words
 
 
 @lru_cache(maxsize=1)
 def phrases() -> Phrases:
     data = yaml.safe_load(PHRASES.read_text(encoding="utf-8"))
+    words = _words(data.get("words") or {})
+
+    def _compile(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(_WORD.sub(lambda m: words[m.group(1)], p), re.IGNORECASE)
+                     for p in patterns)
+
     return Phrases(
         audience={who: _compile(ps) for who, ps in data["audience"].items()},
         runaway_self=_compile(data["runaway_self"]),
@@ -175,9 +189,11 @@ def out_of_office_hours(text: str, now: datetime | None = None) -> bool:
     return when is not None and not is_office_hours(when.when)
 
 
+@lru_cache(maxsize=64)
 def decided_rule(text: str, who: str | None) -> DecidedRecord | None:
     """The rule whose situation ``text`` shows ("the lad we foster isn't back, who do I
-    ring" -> the carer's notifications), for ``who`` (or whoever the text shows)."""
+    ring" -> the carer's notifications), for ``who`` (or whoever the text shows).
+    Remembered: choosing a record asks it for the whole message more than once."""
     text = _plain(text)
     who = who or audience_in(text)
     return next((rule for rule in phrases().decides_record

@@ -487,7 +487,8 @@ def test_a_sentence_where_a_name_was_asked_is_not_taken_as_the_name() -> None:
 
 
 @pytest.mark.parametrize("said", ["pls dont tell my social worker",
-                                  "will u have to tell my mum where i was"])
+                                  "will u have to tell my mum where i was",
+                                  "please don't tell my foster carers"])
 def test_a_young_person_asking_that_no_one_is_told_hears_who_is_told(said: str) -> None:
     # Nothing else in the message is a question the voices are sure of; the Charter asks
     # adults to be honest about what is shared, so the answer is who is told and why.

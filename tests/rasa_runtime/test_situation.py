@@ -54,6 +54,9 @@ from actions.safety import ActionSafetyResponse
         ("my carers would go mad, id never hear the end of it", "young_person"),
         ("my son is always late home and never answers his phone", "carer"),
         ("pls dont tell my social worker", "young_person"),
+        ("dont tell my teacher", "young_person"),
+        # "my social" alone is not their social worker: no young person read from it.
+        ("my social media is full of missing posters, is that allowed", None),
     ],
 )
 def test_who_is_asking(text: str, who: str | None) -> None:
