@@ -48,6 +48,7 @@ from actions.safety import ActionSafetyResponse
          "the staff at my home r always on at me about it", "young_person"),
         ("rock n roll night at my pub, a girl looked about 13", "licence_holder"),
         ("our pupil r smith has not been in school for a week", "professional"),
+        ("a child on my caseload was reported missing this morning", "professional"),
         # Their own lateness, and "my carers" with "i'd": a young person.
         ("if i stay out tonight will my mum ring the police", "young_person"),
         ("wat happens if im a couple of hours late back to the home", "young_person"),
