@@ -24,6 +24,7 @@ from actions.safety import ActionSafetyResponse
         ("when the police found me they acted like i was a nuisance", "young_person"),
         ("my foster child ran off again last night", "carer"),
         ("a boy from our children's home ran off", "carer"),
+        ("lad from our home is missing but hes 16", "carer"),
         ("a man keeps bringing girls into my bar", "licence_holder"),
         ("we run a little guest house near the station", "licence_holder"),
         ("I own a B&B and something worried me last night", "licence_holder"),
