@@ -26,12 +26,10 @@ def current(tracker: Tracker) -> str | None:
     return value if value in LABELS else None
 
 
-def asking(tracker: Tracker, text: str | None = None) -> str | None:
-    """Who is asking: the audience chosen, else who the message (``text``, by default the
-    latest) says is writing ("the child I foster", "my pub", "I ran away")."""
-    if text is None:
-        text = tracker.latest_message.get("text") or ""
-    return current(tracker) or situation.audience_in(text)
+def asking(tracker: Tracker) -> str | None:
+    """Who is asking: the audience chosen, else who the latest message says is writing
+    ("the child I foster", "my pub", "I ran away")."""
+    return current(tracker) or situation.audience_in(tracker.latest_message.get("text") or "")
 
 
 def buttons() -> list[dict[str, Any]]:

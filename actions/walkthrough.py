@@ -147,7 +147,7 @@ class ValidateSearchWalkthroughForm(Questionnaire):
         if not text or is_button(tracker) or crisis_kinds(tracker):
             return found
         if audience.current(tracker) is None and \
-                audience.asking(tracker, text) == audience.YOUNG_PERSON:
+                situation.audience_in(text) == audience.YOUNG_PERSON:
             # "i left my care home last nite, im at a mates now": the one who left is
             # writing, so the walkthrough for the adult searching ends (`ended`) and they
             # get help for themselves.
