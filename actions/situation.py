@@ -40,6 +40,7 @@ class DecidedRecord:
 
 @dataclass(frozen=True)
 class Phrases:
+    said_of_self: dict[str, tuple[re.Pattern[str], ...]]
     audience: dict[str, tuple[re.Pattern[str], ...]]
     runaway_self: tuple[re.Pattern[str], ...]
     out_of_hours: tuple[re.Pattern[str], ...]
@@ -80,6 +81,7 @@ def phrases() -> Phrases:
                      for p in patterns)
 
     return Phrases(
+        said_of_self={who: _compile(ps) for who, ps in data["said_of_self"].items()},
         audience={who: _compile(ps) for who, ps in data["audience"].items()},
         runaway_self=_compile(data["runaway_self"]),
         out_of_hours=_compile(data["out_of_hours"]),
@@ -123,11 +125,13 @@ def _plain(text: str) -> str:
 
 
 def audience_in(text: str) -> str | None:
-    """Who the message says is asking ("the child I foster", "my pub", "I ran away")."""
+    """Who the message says is asking ("the child I foster", "my pub", "I ran away"): what
+    they call themselves first, then what they say."""
     text = _plain(text)
-    for who, patterns in phrases().audience.items():
-        if _any(patterns, text):
-            return who
+    for groups in (phrases().said_of_self, phrases().audience):
+        for who, patterns in groups.items():
+            if _any(patterns, text):
+                return who
     return None
 
 

@@ -57,6 +57,14 @@ from actions.safety import ActionSafetyResponse
         ("my son is always late home and never answers his phone", "carer"),
         ("pls dont tell my social worker", "young_person"),
         ("dont tell my teacher", "young_person"),
+        # What people call themselves comes first: a foster carer's or parent's "her social
+        # worker" or "the school" stays theirs.
+        ("I'm a foster carer and her social worker isn't picking up", "carer"),
+        ("foster carer here, school rang to say he never turned up", "carer"),
+        ("im her mum, the school says she wasnt in today", "carer"),
+        ("as her social worker who do i notify", "professional"),
+        ("teacher here, one of my year 9s has not been in", "professional"),
+        ("my foster carer says im not allowed out", "young_person"),
         # "my social" alone is not their social worker: no young person read from it.
         ("my social media is full of missing posters, is that allowed", None),
     ],
