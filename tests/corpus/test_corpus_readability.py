@@ -70,3 +70,21 @@ def test_young_person_answers_exist() -> None:
 def test_young_person_answer_is_readable(record) -> None:
     score = flesch_reading_ease(record.young_person_answer)
     assert score >= MIN_FLESCH, f"{record.id}: Flesch {score:.1f} < {MIN_FLESCH}"
+
+
+# A time limit in hours or days ("within 72 hours", "5 working days").
+_TIME_LIMIT_RE = re.compile(r"\b\d+ (?:working )?(?:hours|days)\b")
+
+
+@pytest.mark.parametrize(
+    "record",
+    [r for r in load_corpus().records.values() if r.young_person_answer],
+    ids=lambda r: r.id,
+)
+def test_young_person_answer_keeps_the_time_limits(record) -> None:
+    """Plainer, not thinner: a young person is told the same time limits as an adult
+    (yp-reported-missing once dropped the 72 hours before a return interview)."""
+    missing = set(_TIME_LIMIT_RE.findall(record.answer)) - set(
+        _TIME_LIMIT_RE.findall(record.young_person_answer)
+    )
+    assert not missing, f"{record.id}: young_person_answer drops {sorted(missing)}"

@@ -92,6 +92,13 @@ def test_who_is_asking(text: str, who: str | None) -> None:
         ("how do i find out where she is", None),
         ("can you tell me where the MASH office is", None),
         ("do i need a solicitor to get custody back", "legal_advice"),
+        ("can I get a court order", "legal_advice"),
+        ("how can we get an injunction against him", "legal_advice"),
+        # A court order or custody named as a fact is not a request for legal advice: the
+        # first is an abduction, answered as one.
+        ("my ex took our 8 year old from school, he has no contact under the court order "
+         "and isn't answering, is she missing?", None),
+        ("my ex has custody and hasnt brought her back", None),
         ("what happens at a strategy meeting", None),
         ("could you check if Amira in year 7 has enrolled at another school", "look_up_pupil"),
         ("can u look up whether he's on the roll anywhere in walsall", "look_up_pupil"),
