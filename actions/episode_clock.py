@@ -84,6 +84,18 @@ def times_in_message(
     return parse_last_seen(phrase, now) or find_last_seen(text, now, strict=strict), now, False
 
 
+def answer_as_guidance(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> list[dict[str, Any]]:
+    """The guidance answer to the message, in this turn (a follow-up action would leave the
+    policies to choose again after it). The guidance action never sends a message whose
+    child is back to the clock (actions/guidance.py, reply_to_question)."""
+    # Imported here: the guidance module imports this one.
+    from actions.guidance import ActionAnswerGuidance
+
+    return ActionAnswerGuidance().run(dispatcher, tracker, domain)
+
+
 class ActionLastSeenReadback(Action):
     """Parse the last-seen time and read it back for confirmation."""
 
@@ -100,6 +112,10 @@ class ActionLastSeenReadback(Action):
             # school?" names a date, but asks for something no one here can do.
             dispatcher.utter_message(text=refusal)
             return []
+        if not tracker.active_loop.get("name") and situation.child_is_back(
+                tracker.latest_message.get("text") or ""):
+            # "she got back at 2am": a return, not a time last seen (as in the clock below).
+            return answer_as_guidance(dispatcher, tracker, domain)
         last_seen, now, stated = times_in_message(tracker)
         if last_seen is None:
             dispatcher.utter_message(text=say("clock.not_understood"))
@@ -166,6 +182,11 @@ class ActionMissingClock(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if situation.child_is_back(tracker.latest_message.get("text") or ""):
+            # "He came back this morning, is anything else supposed to happen now?": what
+            # follows a return is answered from the guidance (return interview, safe and
+            # well check), not the milestones of a child still missing.
+            return answer_as_guidance(dispatcher, tracker, domain)
         value = tracker.get_slot(LAST_SEEN_SLOT)
         stated = tracker.get_slot(CLOCK_NOW_SLOT)
         events: list[dict[str, Any]] = []

@@ -319,13 +319,14 @@ def reply_to_question(
       classifier placed it, so it is read back (or asked again) like any other.
     """
     text = tracker.latest_message.get("text") or ""
-    if situation.asks_what_is_due(text):
+    back = situation.child_is_back(text)
+    if situation.asks_what_is_due(text) and not back:
         return ActionMissingClock().run(dispatcher, tracker, domain)
     # What they saw is kept to pass on: the form follows the answer, and its opening says
     # who to tell unless the answer did.
     concern_form = licence_concern_to_start(tracker)
     then = [FollowupAction(concern_form)] if concern_form else []
-    if not then and is_a_time_alone(tracker.latest_message):
+    if not then and not back and is_a_time_alone(tracker.latest_message):
         # "tomorrow at 9pm", "since 6 last night": an answer to when the child was last
         # seen, even when a record's questions happen to share "tomorrow" or "9pm".
         return ActionLastSeenReadback().run(dispatcher, tracker, domain)
@@ -335,7 +336,7 @@ def reply_to_question(
     if not answered:
         if then:
             return then
-        if only_states_a_time(tracker.latest_message):
+        if only_states_a_time(tracker.latest_message) and not back:
             return ActionLastSeenReadback().run(dispatcher, tracker, domain)
         return None
     for message in messages:
@@ -343,7 +344,7 @@ def reply_to_question(
     events: list[dict[str, Any]] = [SlotSet("last_record", record_id)] if record_id else []
     if then:
         return events + then
-    if record_id in EPISODE_RECORDS and states_when_missing(tracker):
+    if record_id in EPISODE_RECORDS and not back and states_when_missing(tracker):
         # "Missing 3 days, isn't there a meeting?": the rule, then what it means for
         # this child, counted from what the person said.
         events += ActionMissingClock().run(dispatcher, tracker, domain)

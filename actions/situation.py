@@ -52,6 +52,7 @@ class Phrases:
     already_reported: tuple[re.Pattern[str], ...]
     still_missing: tuple[re.Pattern[str], ...]
     returned: tuple[re.Pattern[str], ...]
+    back_now: tuple[re.Pattern[str], ...]
     after_return_records: frozenset[str]
     not_reported_yet: tuple[re.Pattern[str], ...]
     names_a_child: tuple[re.Pattern[str], ...]
@@ -93,6 +94,7 @@ def phrases() -> Phrases:
         already_reported=_compile(data["already_reported"]["said"]),
         still_missing=_compile(data["still_missing"]["missing"]),
         returned=_compile(data["still_missing"]["returned"]),
+        back_now=_compile(data["back_now"]),
         after_return_records=frozenset(data["still_missing"]["after_return_records"]),
         not_reported_yet=_compile(data["already_reported"]["not_yet"]),
         names_a_child=_compile(data["follow_up"]["names_a_child"]),
@@ -172,6 +174,20 @@ def not_for_a_child_still_missing(text: str) -> frozenset[str]:
     for pattern in phrases().still_missing:
         rest = pattern.sub(" ", rest)
     return frozenset() if _any(phrases().returned, rest) else phrases().after_return_records
+
+
+def child_is_back(text: str) -> bool:
+    """ "our son came back this morning, is anything else supposed to happen now?": the
+    message says the child has returned, and nothing after that says missing ("went
+    missing last night but came back this morning" is back; "came back, then went
+    missing again" and "hasn't got back" are not)."""
+    text = _plain(text)
+
+    def last_end(patterns: tuple[re.Pattern[str], ...]) -> int:
+        return max((m.end() for p in patterns for m in p.finditer(text)), default=-1)
+
+    back = last_end(phrases().back_now)
+    return back >= 0 and back > last_end(phrases().still_missing)
 
 
 def says_already_reported(text: str) -> bool:

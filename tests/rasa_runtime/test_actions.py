@@ -309,6 +309,35 @@ def test_the_clock_asks_for_the_time_when_the_question_has_none_or_only_a_number
         assert events == []
 
 
+def test_a_child_who_is_back_gets_what_follows_a_return_not_the_missing_clock() -> None:
+    from actions.episode_clock import ActionLastSeenReadback, ActionMissingClock
+
+    # The clock's intent, with times in it ("an hour ago" is when the police came).
+    dispatcher = CollectingDispatcher()
+    ActionMissingClock().run(dispatcher, clock_tracker(
+        "our son (14) came back this morning, he'd been gone since saturday night. police "
+        "came round about an hour ago and had a word with him. is anything else supposed to "
+        "happen now or is that it?"), {})
+    text = "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "return interview" in text and "72 hours" in text, text
+    assert "Counting from what you said" not in text and "lead the search" not in text, text
+    # A short return read as a time last seen: answered, not read back (and it does not go
+    # round between the clock and the guidance action).
+    latest = {"text": "she got back at 2am", "intent": {"name": "inform_last_seen"},
+              "entities": []}
+    dispatcher = CollectingDispatcher()
+    events = ActionLastSeenReadback().run(
+        dispatcher, Tracker("tester", {}, latest, [], False, None, {}, ""), {})
+    assert dispatcher.messages and not any(
+        e.get("name") == "last_seen" and e.get("value") for e in events), events
+    assert "So since" not in dispatcher.messages[0].get("text", "")
+    # Still missing: the clock as before.
+    dispatcher = CollectingDispatcher()
+    ActionMissingClock().run(dispatcher, clock_tracker(
+        "she went missing on saturday night and hasn't come back, what is due now?"), {})
+    assert "Counting from what you said" in dispatcher.messages[0]["text"]
+
+
 @pytest.mark.parametrize("table_name", ["referral", "licence_concern", "walkthrough"])
 def test_each_question_table_is_its_forms_slots_in_the_domain(table_name: str) -> None:
     # The table (bot/questions) is where a question is added; the domain must name its

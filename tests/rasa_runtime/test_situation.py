@@ -56,6 +56,8 @@ from actions.safety import ActionSafetyResponse
         ("my carers would go mad, id never hear the end of it", "young_person"),
         ("my son is always late home and never answers his phone", "carer"),
         ("pls dont tell my social worker", "young_person"),
+        ("my keyworker wont let me go out", "young_person"),
+        ("her key worker says she left at 6, what do we do", None),
         ("dont tell my teacher", "young_person"),
         # What people call themselves comes first: a foster carer's or parent's "her social
         # worker" or "the school" stays theirs.
@@ -446,3 +448,20 @@ def test_a_meeting_asked_about_while_she_is_still_missing_is_the_missing_meeting
             "to police on tuesday evening, friday evening now, about 3 days. should there be a "
             "meeting now?")
     assert rank_records(text, "carer", {})[0].record_id == "lac-strategy-meeting-72-hours"
+
+
+@pytest.mark.parametrize(
+    ("text", "back"),
+    [
+        ("our son came back this morning, he'd been gone since saturday night", True),
+        ("police found him last night, whats due now", True),
+        ("she got back at 2am what do i need to do", True),
+        ("my foster son went missing last night but came back this morning, what now?", True),
+        ("he came back yesterday but has gone missing again", False),
+        ("he hasnt got back yet", False),
+        ("what happens when he comes back", False),
+        ("she has been missing since friday, what's due", False),
+    ],
+)
+def test_whether_the_child_is_back(text: str, back: bool) -> None:
+    assert situation.child_is_back(text) is back
