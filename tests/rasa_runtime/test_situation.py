@@ -57,6 +57,7 @@ from actions.safety import ActionSafetyResponse
         ("my son is always late home and never answers his phone", "carer"),
         ("pls dont tell my social worker", "young_person"),
         ("my keyworker wont let me go out", "young_person"),
+        ("Run a boozer in digbeth. same 2 fellas come in with girls who look 14", "licence_holder"),
         ("her key worker says she left at 6, what do we do", None),
         ("dont tell my teacher", "young_person"),
         # What people call themselves comes first: a foster carer's or parent's "her social
@@ -85,6 +86,8 @@ def test_who_is_asking(text: str, who: str | None) -> None:
         ("can you book me a train ticket to london", "ticket"),
         ("please let my foster carer know i am safe", "message_someone"),
         ("can you let my mum know im ok", "message_someone"),
+        ("can u msg my mum n tell her im ok. dont tell her where i am tho", "message_someone"),
+        ("how much do you get paid a week for fostering a teenager", "allowance"),
         # The person asking whether they should tell someone: a question, not a request.
         ("should I let her parents know?", None),
         ("i need to tell his mum he is safe, is that right", None),
