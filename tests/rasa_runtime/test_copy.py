@@ -95,6 +95,10 @@ def test_the_numbers_in_a_reply_come_from_the_contacts() -> None:
     assert CONTACTS["mash"].phone in texts[(EVERYONE, "referral.stopped", "carer")]
     edt = texts[(EVERYONE, "guidance.dont_know", "professional")]
     assert f"{CONTACTS['emergency_duty_team'].name}: {CONTACTS['emergency_duty_team'].phone}" in edt
+    # A licence holder's question the letter does not cover ("how long does it take to
+    # renew my private hire badge") names the Licensing Team.
+    licensing = texts[(EVERYONE, "guidance.dont_know", "licence_holder")]
+    assert CONTACTS["licensing_team"].phone in licensing and CONTACTS["mash"].phone in licensing
     deadline = copy().deadlines["lac_notify_director"]
     assert f"({deadline} hours" in texts[("carer", "audience.what_i_can_do", "carer")]
 
