@@ -104,6 +104,12 @@ def test_who_is_asking(text: str, who: str | None) -> None:
         ("my ex took our 8 year old from school, he has no contact under the court order "
          "and isn't answering, is she missing?", None),
         ("my ex has custody and hasnt brought her back", None),
+        # Subjects next to the guidance that it does not cover.
+        ("how do i challenge my daughter's exclusion from school", "school_exclusion"),
+        ("am i entitled to housing benefit if i leave care at 17", "benefits"),
+        ("how much is a taxi badge renewal", "licence_admin"),
+        ("will we lose our premises licence if a child is found in a room", None),
+        ("does child protection get sent every licence application or just some", None),
         ("what happens at a strategy meeting", None),
         ("could you check if Amira in year 7 has enrolled at another school", "look_up_pupil"),
         ("can u look up whether he's on the roll anywhere in walsall", "look_up_pupil"),
