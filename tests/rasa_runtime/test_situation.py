@@ -124,6 +124,20 @@ def test_requests_the_assistant_cannot_do(text: str, kind: str | None) -> None:
     assert (found.kind if found else None) == kind
 
 
+def test_a_request_to_trace_a_phone_names_who_can_search() -> None:
+    # The person may be the child's foster carer: the Emergency Duty Team beside the police.
+    from guidance_corpus.loader import load_corpus
+
+    contacts = load_corpus().contacts
+    for who in (None, "carer", "professional"):
+        reply = situation.refusal_for("is there a way to trace his mobile", who) or ""
+        for contact in ("police_non_emergency", "emergency_duty_team"):
+            assert contacts[contact].phone in reply, (who, contact)
+    young = situation.refusal_for("can u find my mum from her phone", "young_person") or ""
+    assert contacts["runaway_helpline"].phone in young
+    assert contacts["emergency_duty_team"].phone not in young
+
+
 def test_situation_notes() -> None:
     assert situation.out_of_office_hours("it's sunday morning and she isn't back")
     assert situation.out_of_office_hours("he went out at 10pm and isn't home")
