@@ -285,7 +285,11 @@ def answer_messages(
     refusal = situation.refusal_for(text, who)
     if refusal is not None:
         extra = situation.notes(text, who, refusal)
-        return [{"text": "\n\n".join([refusal, *extra])}], None, True
+        messages = [{"text": "\n\n".join([refusal, *extra])}]
+        then = situation.answer_after_refusal(text, who)
+        if then is not None:
+            messages.append(answer_message(load_corpus().records[then], who))
+        return messages, then, True
     if asked is None:
         asked = (message.get("intent") or {}).get("name") == RETRIEVAL_INTENT
     record, also = choose(text, who, selector_ranking(message), asked=asked, before=before)

@@ -6,7 +6,8 @@ actions/situation.yml; what is said, in bot/copy/ ("situation", "cannot_do")."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,9 @@ PHRASES = Path(__file__).resolve().parent / "situation.yml"
 class CannotDo:
     kind: str
     patterns: tuple[re.Pattern[str], ...]
+    #: Audience -> the record whose answer follows the refusal for them: what the
+    #: guidance does say beside what it cannot ("will we lose our licence?").
+    then_answer: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,8 @@ def phrases() -> Phrases:
         not_reported_yet=_compile(data["already_reported"]["not_yet"]),
         names_a_child=_compile(data["follow_up"]["names_a_child"]),
         cannot_do=tuple(
-            CannotDo(kind=item["kind"], patterns=_compile(item["patterns"]))
+            CannotDo(kind=item["kind"], patterns=_compile(item["patterns"]),
+                     then_answer=dict(item.get("then_answer") or {}))
             for item in data["cannot_do"]
         ),
         decides_record=tuple(
@@ -245,6 +250,13 @@ def refusal_for(text: str, who: str | None) -> str | None:
     assistant cannot do), worded for ``who`` or, when unknown, whoever the text shows."""
     item = cannot_do(text)
     return None if item is None else cannot_do_reply(item, who or audience_in(text))
+
+
+def answer_after_refusal(text: str, who: str | None) -> str | None:
+    """The record whose answer follows the refusal of a request in ``text`` for ``who``
+    (or whoever the text shows), if the refusal names one."""
+    item = cannot_do(text)
+    return None if item is None else item.then_answer.get(who or audience_in(text) or "")
 
 
 def notes(text: str, who: str | None, shown: str) -> list[str]:

@@ -60,6 +60,8 @@ from actions.safety import ActionSafetyResponse
         ("Run a boozer in digbeth. same 2 fellas come in with girls who look 14", "licence_holder"),
         ("her key worker says she left at 6, what do we do", None),
         ("dont tell my teacher", "young_person"),
+        ("will we lose the premises licence over this", "licence_holder"),
+        ("can they revoke my private hire licence for it", "licence_holder"),
         # What people call themselves comes first: a foster carer's or parent's "her social
         # worker" or "the school" stays theirs.
         ("I'm a foster carer and her social worker isn't picking up", "carer"),
@@ -187,6 +189,19 @@ def test_anonymity_gets_crimestoppers() -> None:
 def test_a_refusal_is_honest_and_gives_who_can() -> None:
     reply = answer("could you give me some money for the bus", who="young_person")
     assert "can't" in reply and "116 000" in reply
+
+
+def test_a_licence_holder_refused_legal_advice_gets_what_the_letter_says() -> None:
+    from guidance_corpus.loader import load_corpus
+
+    contacts = load_corpus().contacts
+    reply = answer("I need legal advice: if the police found an underage girl in a room at "
+                   "our hotel, would we lose the premises licence?")
+    assert "legal advice" in reply and contacts["licensing_team"].phone in reply
+    assert "revocation" in reply and "From:" in reply
+    # Anyone else asking for legal advice gets the refusal alone.
+    reply = answer("do i need a solicitor to get custody back")
+    assert "legal advice" in reply and "From:" not in reply
 
 
 def test_a_crisis_with_a_question_gets_999_and_the_answer() -> None:
@@ -344,6 +359,8 @@ def test_every_decided_record_is_in_the_corpus() -> None:
     records = load_corpus().records
     for rule in situation.phrases().decides_record:
         assert {rule.record, *rule.shown_with} <= set(records), rule.record
+    for item in situation.phrases().cannot_do:
+        assert set(item.then_answer.values()) <= set(records), item.kind
 
 
 def test_a_parent_fearing_exploitation_is_told_who_to_go_to_and_what_it_is() -> None:
