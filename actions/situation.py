@@ -19,6 +19,8 @@ from missing_clock import LONDON, is_office_hours
 from missing_clock.parse import parse_last_seen
 
 PHRASES = Path(__file__).resolve().parent / "situation.yml"
+#: An answer that already names exploitation or grooming needs no line saying it.
+_EXPLOITATION_NAMED = re.compile(r"\bexploit|\bgroom", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Phrases:
     runaway_self: tuple[re.Pattern[str], ...]
     out_of_hours: tuple[re.Pattern[str], ...]
     anonymous: tuple[re.Pattern[str], ...]
+    exploitation_signs: tuple[re.Pattern[str], ...]
     asks_what_is_due: tuple[re.Pattern[str], ...]
     asks_who_to_tell: tuple[re.Pattern[str], ...]
     asks_what_to_do: tuple[re.Pattern[str], ...]
@@ -91,6 +94,7 @@ def phrases() -> Phrases:
         runaway_self=_compile(data["runaway_self"]),
         out_of_hours=_compile(data["out_of_hours"]),
         anonymous=_compile(data["anonymous"]),
+        exploitation_signs=_compile(data["exploitation_signs"]),
         asks_what_is_due=_compile(data["asks_what_is_due"]),
         asks_who_to_tell=_compile(data["asks_who_to_tell"]),
         asks_what_to_do=_compile(data["asks_what_to_do"]),
@@ -205,6 +209,12 @@ def wants_anonymity(text: str) -> bool:
     return _any(phrases().anonymous, _plain(text))
 
 
+def shows_exploitation_signs(text: str) -> bool:
+    """The message describes what can be grooming ("her boyfriend is 24", "new trainers I
+    didn't buy her", "gets into cars with men"), whether or not it names it."""
+    return _any(phrases().exploitation_signs, _plain(text))
+
+
 def out_of_office_hours(text: str, now: datetime | None = None) -> bool:
     """True when the message places itself outside office hours ("11pm on a Saturday")."""
     text = _plain(text)
@@ -272,4 +282,7 @@ def notes(text: str, who: str | None, shown: str) -> list[str]:
         out.append(say("situation.out_of_hours", who))
     if wants_anonymity(text) and phone("crimestoppers") not in shown:
         out.append(say("situation.anonymous", who))
+    if shows_exploitation_signs(text) and not _EXPLOITATION_NAMED.search(shown):
+        # What they describe is named, whatever the answer was about.
+        out.append(say("situation.exploitation_signs", who))
     return out

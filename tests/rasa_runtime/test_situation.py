@@ -140,6 +140,40 @@ def test_a_request_to_trace_a_phone_names_who_can_search() -> None:
     assert contacts["emergency_duty_team"].phone not in young
 
 
+@pytest.mark.parametrize(
+    ("text", "signs"),
+    [
+        ("staff say she gets into cars with men in their twenties", True),
+        ("she's 16 and at her boyfriends, he's 24", True),
+        ("new trainers I didn't buy her and she's always on her phone", True),
+        ("her older boyfriend picks her up from school", True),
+        ("a man at the park gave her vodka", True),
+        ("my boyfriend is 16 and wants me to stay over", False),
+        ("she was at her boyfriend's for 24 hours", False),
+        ("what does an older young person mean in the CSE definition", False),
+        ("she bought a new phone with her birthday money", False),
+    ],
+)
+def test_what_can_be_exploitation_described_without_naming_it(text: str, signs: bool) -> None:
+    assert situation.shows_exploitation_signs(text) is signs
+
+
+def test_signs_of_exploitation_are_named_with_who_to_tell() -> None:
+    from guidance_corpus.loader import load_corpus
+
+    contacts = load_corpus().contacts
+    reply = answer("the police say my daughter is absent rather than missing, she is at her "
+                   "boyfriend's and he is 23. what does absent mean?")
+    assert "child sexual exploitation" in reply and contacts["mash"].phone in reply
+    # A young person is told what it is called and that it is not their fault.
+    young = "\n".join(situation.notes("my bf is 24 n gives me weed", "young_person", ""))
+    assert "called grooming" in young and "never the young person's fault" in young
+    assert contacts["childline"].phone in young
+    # Said once: an answer about exploitation already names it.
+    named = answer("what is CSE? my daughter's boyfriend is 24")
+    assert "What you describe" not in named
+
+
 def test_situation_notes() -> None:
     assert situation.out_of_office_hours("it's sunday morning and she isn't back")
     assert situation.out_of_office_hours("he went out at 10pm and isn't home")
