@@ -85,7 +85,7 @@ def rank_records(
     fused = fuse(
         corpus, selector, hits, audience=who,
         neighbours=neighbour_scores(text), classifier=classifier_scores(text),
-        out_of_place=situation.not_for_a_child_still_missing(text),
+        out_of_place=situation.out_of_place_records(text),
     )
     # The voices count words, and the two out-of-area records share theirs: which way the
     # placement goes is read from the message (guidance_corpus/placement_direction.yml).

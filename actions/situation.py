@@ -61,6 +61,7 @@ class Phrases:
     returned: tuple[re.Pattern[str], ...]
     back_now: tuple[re.Pattern[str], ...]
     after_return_records: frozenset[str]
+    missing_records: frozenset[str]
     not_reported_yet: tuple[re.Pattern[str], ...]
     names_a_child: tuple[re.Pattern[str], ...]
     cannot_do: tuple[CannotDo, ...]
@@ -104,6 +105,7 @@ def phrases() -> Phrases:
         returned=_compile(data["still_missing"]["returned"]),
         back_now=_compile(data["back_now"]),
         after_return_records=frozenset(data["still_missing"]["after_return_records"]),
+        missing_records=frozenset(data["still_missing"]["missing_records"]),
         not_reported_yet=_compile(data["already_reported"]["not_yet"]),
         names_a_child=_compile(data["follow_up"]["names_a_child"]),
         cannot_do=tuple(
@@ -183,6 +185,14 @@ def not_for_a_child_still_missing(text: str) -> frozenset[str]:
     for pattern in phrases().still_missing:
         rest = pattern.sub(" ", rest)
     return frozenset() if _any(phrases().returned, rest) else phrases().after_return_records
+
+
+def out_of_place_records(text: str) -> frozenset[str]:
+    """The records the situation makes unlikely: what follows a return while the child is
+    still missing, and the searches and missing deadlines once the child is back."""
+    if child_is_back(text):
+        return phrases().missing_records
+    return not_for_a_child_still_missing(text)
 
 
 def child_is_back(text: str) -> bool:

@@ -174,6 +174,21 @@ def test_signs_of_exploitation_are_named_with_who_to_tell() -> None:
     assert "What you describe" not in named
 
 
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("shes been gone since friday night, has anything else kicked in by now?", True),
+        ("what should have happened by now, he went on tuesday", True),
+        # What has happened by now, for a child gone 2 days: what is due.
+        ("has anything happened yet? he's been gone 2 days", True),
+        ("i'm scared something has happened to her", False),
+        ("what is a strategy meeting", False),
+    ],
+)
+def test_asking_what_is_due(text: str, asks: bool) -> None:
+    assert situation.asks_what_is_due(text) is asks
+
+
 def test_situation_notes() -> None:
     assert situation.out_of_office_hours("it's sunday morning and she isn't back")
     assert situation.out_of_office_hours("he went out at 10pm and isn't home")
@@ -369,6 +384,13 @@ CARERS_NOTIFICATIONS = "lac-notify-social-worker-edt"
         ("does the missing education referral apply to academies", "cme-five-day-referral"),
         ("one of our pupils at the academy has gone missing from home", None),
         ("does the missing from home guidance apply to a 17 year old", None),
+        # Asking whether they must wait before reporting: no waiting period, and the checks.
+        ("its 8pm and he's not home, do i have to wait 24 hrs before calling the police",
+         "parent-carer-reporting"),
+        ("how long do we have to wait before we can report her missing?", "parent-carer-reporting"),
+        ("do i wait 24 hours since shes nearly an adult anyway", "parent-carer-reporting"),
+        ("we waited 24 hours for the strategy meeting, is that normal", None),
+        ("do i have to wait for the police to tell me", None),
     ],
 )
 def test_the_situation_decides_the_record(text: str, record: str | None) -> None:
@@ -514,6 +536,17 @@ def test_records_about_a_return_step_back_while_the_child_is_missing(
     assert not stepped_back or "return-interview" in stepped_back
 
 
+def test_once_the_child_is_back_the_missing_deadlines_step_back() -> None:
+    # The 48-hour notification had come first: "looked after", "reported missing".
+    from actions.guidance import rank_records
+
+    text = ("its 3am, we've found a looked after girl who was reported missing earlier and her "
+            "carer isn't answering. who at the council do we tell at this hour that she's found?")
+    best = rank_records(text, "professional", {})[0].record_id
+    assert best not in situation.phrases().missing_records
+    assert best == "contact-emergency-duty-team"
+
+
 def test_a_meeting_asked_about_while_she_is_still_missing_is_the_missing_meeting() -> None:
     # Without the step back, seeing the child within three days of her return came first.
     from actions.guidance import rank_records
@@ -535,6 +568,9 @@ def test_a_meeting_asked_about_while_she_is_still_missing_is_the_missing_meeting
         ("he hasnt got back yet", False),
         ("what happens when he comes back", False),
         ("she has been missing since friday, what's due", False),
+        ("how do i let children's services know she's found", True),
+        ("what happens when she's found", False),
+        ("she still hasn't been found", False),
     ],
 )
 def test_whether_the_child_is_back(text: str, back: bool) -> None:
