@@ -112,9 +112,13 @@ class ActionLastSeenReadback(Action):
             # school?" names a date, but asks for something no one here can do.
             dispatcher.utter_message(text=refusal)
             return []
-        if not tracker.active_loop.get("name") and situation.child_is_back(
-                tracker.latest_message.get("text") or ""):
+        text = tracker.latest_message.get("text") or ""
+        if not tracker.active_loop.get("name") and (
+                situation.child_is_back(text)
+                or situation.decided_record(text, audience.current(tracker)) is not None):
             # "she got back at 2am": a return, not a time last seen (as in the clock below).
+            # "she went to a mates 2 hours ago, do I wait 24 hours before reporting?": a
+            # question the situation decides, whose answer the guidance action gives.
             return answer_as_guidance(dispatcher, tracker, domain)
         last_seen, now, stated = times_in_message(tracker)
         if last_seen is None:

@@ -338,6 +338,20 @@ def test_a_child_who_is_back_gets_what_follows_a_return_not_the_missing_clock() 
     assert "Counting from what you said" in dispatcher.messages[0]["text"]
 
 
+def test_a_question_with_a_time_in_it_is_answered_not_read_back() -> None:
+    from actions.episode_clock import ActionLastSeenReadback
+
+    latest = {"text": "she said she was going to a mates about 2 hours ago, now not answering. "
+                      "do I have to report it or wait 24 hours?",
+              "intent": {"name": "inform_last_seen"}, "entities": []}
+    dispatcher = CollectingDispatcher()
+    events = ActionLastSeenReadback().run(
+        dispatcher, Tracker("tester", {}, latest, [], False, None, {}, ""), {})
+    text = "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "So since" not in text and "waiting period" in text, text
+    assert not any(e.get("name") == "last_seen" and e.get("value") for e in events), events
+
+
 @pytest.mark.parametrize("table_name", ["referral", "licence_concern", "walkthrough"])
 def test_each_question_table_is_its_forms_slots_in_the_domain(table_name: str) -> None:
     # The table (bot/questions) is where a question is added; the domain must name its

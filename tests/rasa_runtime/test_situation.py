@@ -60,6 +60,10 @@ from actions.safety import ActionSafetyResponse
         ("Run a boozer in digbeth. same 2 fellas come in with girls who look 14", "licence_holder"),
         ("her key worker says she left at 6, what do we do", None),
         ("dont tell my teacher", "young_person"),
+        ("my youth worker said birmingham signed the runaways charter, wat does it mean 4 me",
+         "young_person"),
+        ("what does the charter mean for someone like me", "young_person"),
+        ("what does the charter mean for me as a foster carer", "carer"),
         ("will we lose the premises licence over this", "licence_holder"),
         ("can they revoke my private hire licence for it", "licence_holder"),
         # What people call themselves comes first: a foster carer's or parent's "her social
@@ -367,6 +371,8 @@ CARERS_NOTIFICATIONS = "lac-notify-social-worker-edt"
         ("taxi driver here, not sure if i'd be wasting police time with this",
          "licence-who-to-contact"),
         ("i work at a takeaway, what are the signs i should look out for", "licence-what-is-cse"),
+        # Training to spot the signs is the letter's training offer, not the signs.
+        ("i run an off licence, can the council train my staff on spotting cse", None),
         ("what are the signs of grooming", None),  # nobody said who: the voices choose
         # A parent fearing exploitation asks who to go to: the MASH, unless a service is named.
         ("my daughter keeps getting lifts from older men, who do i go to", "contact-mash"),
