@@ -72,6 +72,13 @@ from actions.safety import ActionSafetyResponse
         ("foster carer here, school rang to say he never turned up", "carer"),
         ("im her mum, the school says she wasnt in today", "carer"),
         ("as her social worker who do i notify", "professional"),
+        # A parent naming their own son or daughter, or saying who they are: the school or a
+        # social worker named after it does not make them a professional.
+        ("my son is 14 and hes not come home from school, do i have to wait 24 hrs", "carer"),
+        ("mum here, when will his social worker come and talk to him now he's home", "carer"),
+        ("Dad: the police brought him home wednesday, should someone have rung by now", "carer"),
+        # A social worker's "my child" is the child on their caseload.
+        ("social worker: my child is placed in another county and missing", "professional"),
         ("teacher here, one of my year 9s has not been in", "professional"),
         ("my foster carer says im not allowed out", "young_person"),
         # "my social" alone is not their social worker: no young person read from it.
