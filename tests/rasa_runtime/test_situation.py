@@ -403,6 +403,19 @@ CARERS_NOTIFICATIONS = "lac-notify-social-worker-edt"
         ("how long do we have to wait before we can report her missing?", "parent-carer-reporting"),
         ("do i wait 24 hours since shes nearly an adult anyway", "parent-carer-reporting"),
         ("we waited 24 hours for the strategy meeting, is that normal", None),
+        # A child who has just come back: the police visit, then the return interview.
+        ("she just walked back in at 3am, seems ok. what do i need to do now, can it wait "
+         "till morning", "safe-and-well-check"),
+        ("our son came back this morning, is anything else supposed to happen now?",
+         "safe-and-well-check"),
+        ("he came back last night but has gone missing again, what now", None),
+        # A return interview refused, however it is put.
+        ("yp came back on sunday, childrens society rang to offer him a return interview and "
+         "he basically told them where to go. does it just get dropped then?",
+         "return-interview-declined"),
+        ("what if she says no to the return interview", "return-interview-declined"),
+        ("what is a return interview and who does it", None),
+        ("LAC on my caseload got back yesterday, what are my tasks now", None),
         ("do i have to wait for the police to tell me", None),
     ],
 )
