@@ -385,6 +385,8 @@ CARERS_NOTIFICATIONS = "lac-notify-social-worker-edt"
         ("my daughter keeps getting lifts from older men, who do i go to", "contact-mash"),
         ("worried my son is being groomed, who should i speak to", "contact-mash"),
         ("worried about grooming, who do i ring at barnardos", None),
+        ("my daughter keeps messaging an older lad and she's not home, do i ring the police now "
+         "or do i have to search first?", None),
         # A child taken in front of someone: a crime in action, to the police at once.
         ("his dad snatched our 6 year old at the park and hes not allowed contact, what now",
          "definition-child-abduction"),
