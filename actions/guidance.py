@@ -54,7 +54,8 @@ WHOLE_TOP = 5
 QUESTION_RE = re.compile(
     r"\?|^\s*(is|are|am|can|could|do|does|did|should|shud|will|would|any|tell me)\b|"
     r"\b(who|whos|what|whats|wot|where|when|how|which|why)\b|"
-    r"\b(can i|should i|do i|is it|am i|is there|will i|will they|do they|does it|does that)\b|"
+    r"\b(can i|can (u|you)|could (u|you)|should i|do i|is it|am i|is there|will i|will they|"
+    r"do they|does it|does that)\b|"
     r"\b(right|innit|yeah)\b\W*(,|$)",
     re.IGNORECASE,
 )

@@ -64,6 +64,8 @@ from actions.safety import ActionSafetyResponse
          "young_person"),
         ("what does the charter mean for someone like me", "young_person"),
         ("what does the charter mean for me as a foster carer", "carer"),
+        ("the officer who brought me back said i was wasting police time", "young_person"),
+        ("need somewhere 2 stay 2nite", "young_person"),
         ("will we lose the premises licence over this", "licence_holder"),
         ("can they revoke my private hire licence for it", "licence_holder"),
         # What people call themselves comes first: a foster carer's or parent's "her social
@@ -129,6 +131,14 @@ def test_who_is_asking(text: str, who: str | None) -> None:
         ("can you pull up her records on carefirst", "look_up_records"),
         ("can you check whether the police system has him as missing", "look_up_records"),
         ("how do schools check if a pupil has registered at another school", None),
+        ("whats the name and mobile number of the duty social worker tonight", "staff_contact"),
+        ("can i have my social worker's mobile number", "staff_contact"),
+        ("what is the MASH phone number", None),
+        ("can u give me an address of a safe place i can turn up at", "safe_place_address"),
+        ("what is a safe place", None),
+        ("what changed in the updated version of the guidance", "later_versions"),
+        ("are the 48 and 72 hour rules still the same now", "later_versions"),
+        ("does the guidance still apply to a 17 year old", None),
         ("what records should we keep about a missing pupil", None),
     ],
 )
@@ -385,6 +395,14 @@ CARERS_NOTIFICATIONS = "lac-notify-social-worker-edt"
         ("my daughter keeps getting lifts from older men, who do i go to", "contact-mash"),
         ("worried my son is being groomed, who should i speak to", "contact-mash"),
         ("worried about grooming, who do i ring at barnardos", None),
+        # Whether the police talk counts as the return interview: it does not.
+        ("an officer spoke to him for 10 mins, does that count as his return interview?",
+         "police-missing-debrief"),
+        ("my manager says the police debrief means we don't need the return interview",
+         "police-missing-debrief"),
+        ("what does the police debrief involve", None),
+        ("is a child missing from education the same process as missing from home?",
+         "cme-not-same-as-missing-from-home"),
         ("my daughter keeps messaging an older lad and she's not home, do i ring the police now "
          "or do i have to search first?", None),
         # A child taken in front of someone: a crime in action, to the police at once.
