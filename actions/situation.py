@@ -27,8 +27,8 @@ _EXPLOITATION_NAMED = re.compile(r"\bexploit|\bgroom", re.IGNORECASE)
 class CannotDo:
     kind: str
     patterns: tuple[re.Pattern[str], ...]
-    #: Audience -> the record whose answer follows the refusal for them: what the
-    #: guidance does say beside what it cannot ("will we lose our licence?").
+    #: Audience (or "everyone") -> the record whose answer follows the refusal for them:
+    #: what the guidance does say beside what it cannot ("will we lose our licence?").
     then_answer: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -276,7 +276,9 @@ def answer_after_refusal(text: str, who: str | None) -> str | None:
     """The record whose answer follows the refusal of a request in ``text`` for ``who``
     (or whoever the text shows), if the refusal names one."""
     item = cannot_do(text)
-    return None if item is None else item.then_answer.get(who or audience_in(text) or "")
+    if item is None:
+        return None
+    return item.then_answer.get(who or audience_in(text) or "", item.then_answer.get("everyone"))
 
 
 def notes(text: str, who: str | None, shown: str) -> list[str]:

@@ -261,7 +261,7 @@ def test_a_refusal_is_honest_and_gives_who_can() -> None:
     assert "can't" in reply and "116 000" in reply
 
 
-def test_a_licence_holder_refused_legal_advice_gets_what_the_letter_says() -> None:
+def test_a_refusal_is_followed_by_what_the_documents_do_say() -> None:
     from guidance_corpus.loader import load_corpus
 
     contacts = load_corpus().contacts
@@ -269,6 +269,9 @@ def test_a_licence_holder_refused_legal_advice_gets_what_the_letter_says() -> No
                    "our hotel, would we lose the premises licence?")
     assert "legal advice" in reply and contacts["licensing_team"].phone in reply
     assert "revocation" in reply and "From:" in reply
+    # What a later version says: the versions held, with their dates.
+    later = answer("what changed in the updated version of the guidance?")
+    assert "later version" in later and "review date February 2018" in later
     # Anyone else asking for legal advice gets the refusal alone.
     reply = answer("do i need a solicitor to get custody back")
     assert "legal advice" in reply and "From:" not in reply
@@ -422,6 +425,8 @@ CARERS_NOTIFICATIONS = "lac-notify-social-worker-edt"
          "parent-carer-reporting"),
         ("how long do we have to wait before we can report her missing?", "parent-carer-reporting"),
         ("do i wait 24 hours since shes nearly an adult anyway", "parent-carer-reporting"),
+        ("my son is 14 not answerin his phone who do i ring do i hav to wait",
+         "parent-carer-reporting"),
         ("we waited 24 hours for the strategy meeting, is that normal", None),
         # A child who has just come back: the police visit, then the return interview.
         ("she just walked back in at 3am, seems ok. what do i need to do now, can it wait "
