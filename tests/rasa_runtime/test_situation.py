@@ -434,6 +434,8 @@ CARERS_NOTIFICATIONS = "lac-notify-social-worker-edt"
         ("our son came back this morning, is anything else supposed to happen now?",
          "safe-and-well-check"),
         ("he came back last night but has gone missing again, what now", None),
+        ("my foster daughter came back this morning, what happens now", "lac-returning"),
+        ("our resident came back to the unit, what now", "lac-returning"),
         # A return interview refused, however it is put.
         ("yp came back on sunday, childrens society rang to offer him a return interview and "
          "he basically told them where to go. does it just get dropped then?",
