@@ -283,11 +283,12 @@ def answer_messages(
     # carer": the Emergency Duty Team).
     said = before.with_(text) if before is not None else text
     who = who or situation.audience_in(said)
-    refusal = situation.refusal_for(text, who)
-    if refusal is not None:
+    request = situation.cannot_do(text)
+    if request is not None:
+        refusal = situation.cannot_do_reply(request, who)
         extra = situation.notes(text, who, refusal)
         messages = [{"text": "\n\n".join([refusal, *extra])}]
-        then = situation.answer_after_refusal(text, who)
+        then = request.answer_after(who)
         if then is not None:
             messages.append(answer_message(load_corpus().records[then], who))
         return messages, then, True

@@ -31,6 +31,10 @@ class CannotDo:
     #: what the guidance does say beside what it cannot ("will we lose our licence?").
     then_answer: Mapping[str, str] = field(default_factory=dict)
 
+    def answer_after(self, who: str | None) -> str | None:
+        """The record whose answer follows this refusal for ``who``, if any."""
+        return self.then_answer.get(who or "", self.then_answer.get("everyone"))
+
 
 @dataclass(frozen=True)
 class DecidedRecord:
@@ -270,15 +274,6 @@ def refusal_for(text: str, who: str | None) -> str | None:
     assistant cannot do), worded for ``who`` or, when unknown, whoever the text shows."""
     item = cannot_do(text)
     return None if item is None else cannot_do_reply(item, who or audience_in(text))
-
-
-def answer_after_refusal(text: str, who: str | None) -> str | None:
-    """The record whose answer follows the refusal of a request in ``text`` for ``who``
-    (or whoever the text shows), if the refusal names one."""
-    item = cannot_do(text)
-    if item is None:
-        return None
-    return item.then_answer.get(who or audience_in(text) or "", item.then_answer.get("everyone"))
 
 
 def notes(text: str, who: str | None, shown: str) -> list[str]:
