@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -88,6 +89,8 @@ def rank_records(
         neighbours=neighbour_scores(text), classifier=classifier_scores(text),
         out_of_place=situation.out_of_place_records(text),
     )
+    if not_for := not_for_this_asker(text, who):
+        fused = [choice for choice in fused if choice.record_id not in not_for]
     # The voices count words, and the two out-of-area records share theirs: which way the
     # placement goes is read from the message (guidance_corpus/placement_direction.yml).
     # Some situations decide the record outright (actions/situation.yml, decides_record),
@@ -96,6 +99,21 @@ def rank_records(
     if names_a_placement_across_boundary(text):
         return direction_first(fused, text)
     return put_first(fused, decided) if decided else direction_first(fused, text)
+
+
+def not_for_this_asker(text: str, who: str | None) -> frozenset[str]:
+    """The records written only for young people, when nobody said who is asking and the
+    message tells of another child ("a couple of young teenage girls next door"): a
+    worried neighbour is not answered as if they were the child."""
+    if who is not None or not situation.speaks_of_another_child(text):
+        return frozenset()
+    return young_person_only_records()
+
+
+@lru_cache(maxsize=1)
+def young_person_only_records() -> frozenset[str]:
+    return frozenset(rid for rid, record in load_corpus().records.items()
+                     if tuple(record.audiences) == ("young_person",))
 
 
 def warm_up() -> None:

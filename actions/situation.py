@@ -21,6 +21,7 @@ from missing_clock.parse import parse_last_seen
 PHRASES = Path(__file__).resolve().parent / "situation.yml"
 #: An answer that already names exploitation or grooming needs no line saying it.
 _EXPLOITATION_NAMED = re.compile(r"\bexploit|\bgroom", re.IGNORECASE)
+_SIGNIFICANT_HARM = re.compile(r"\bsignificant harm\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,9 @@ class Phrases:
     out_of_hours: tuple[re.Pattern[str], ...]
     anonymous: tuple[re.Pattern[str], ...]
     exploitation_signs: tuple[re.Pattern[str], ...]
+    repeat_episodes: tuple[re.Pattern[str], ...]
+    repeat_missing: tuple[re.Pattern[str], ...]
+    another_child: tuple[re.Pattern[str], ...]
     asks_what_is_due: tuple[re.Pattern[str], ...]
     asks_who_to_tell: tuple[re.Pattern[str], ...]
     asks_what_to_do: tuple[re.Pattern[str], ...]
@@ -100,6 +104,9 @@ def phrases() -> Phrases:
         out_of_hours=_compile(data["out_of_hours"]),
         anonymous=_compile(data["anonymous"]),
         exploitation_signs=_compile(data["exploitation_signs"]),
+        repeat_episodes=_compile(data["repeat_missing"]["episodes"]),
+        repeat_missing=_compile(data["repeat_missing"]["missing"]),
+        another_child=_compile(data["another_child"]),
         asks_what_is_due=_compile(data["asks_what_is_due"]),
         asks_who_to_tell=_compile(data["asks_who_to_tell"]),
         asks_what_to_do=_compile(data["asks_what_to_do"]),
@@ -229,6 +236,18 @@ def shows_exploitation_signs(text: str) -> bool:
     return _any(phrases().exploitation_signs, _plain(text))
 
 
+def keeps_going_missing(text: str) -> bool:
+    """ "This is the 6th time since September", "keeps running off", "gone again"."""
+    text = _plain(text)
+    return _any(phrases().repeat_episodes, text) and _any(phrases().repeat_missing, text)
+
+
+def speaks_of_another_child(text: str) -> bool:
+    """ "There's usually a couple of young teenage girls there": someone telling of a child
+    who is not themselves (read only when nothing says a young person is asking)."""
+    return _any(phrases().another_child, _plain(text))
+
+
 def out_of_office_hours(text: str, now: datetime | None = None) -> bool:
     """True when the message places itself outside office hours ("11pm on a Saturday")."""
     text = _plain(text)
@@ -292,4 +311,6 @@ def notes(text: str, who: str | None, shown: str) -> list[str]:
     if shows_exploitation_signs(text) and not _EXPLOITATION_NAMED.search(shown):
         # What they describe is named, whatever the answer was about.
         out.append(say("situation.exploitation_signs", who))
+    if keeps_going_missing(text) and not _SIGNIFICANT_HARM.search(shown):
+        out.append(say("situation.repeat_missing", who))
     return out

@@ -173,6 +173,8 @@ def test_a_request_to_trace_a_phone_names_who_can_search() -> None:
         ("she was at her boyfriend's for 24 hours", False),
         ("what does an older young person mean in the CSE definition", False),
         ("she bought a new phone with her birthday money", False),
+        ("men keep turning up at the flat upstairs and there are teenage girls there", True),
+        ("our customers are mostly lads, teenage boys playing the machines", False),
     ],
 )
 def test_what_can_be_exploitation_described_without_naming_it(text: str, signs: bool) -> None:
@@ -280,6 +282,21 @@ def test_a_refusal_is_followed_by_what_the_documents_do_say() -> None:
 def test_a_crisis_with_a_question_gets_999_and_the_answer() -> None:
     reply = answer("how long does a return interview last? someone is hurting me", intent="crisis")
     assert reply.index("999") < reply.index("From:")
+
+
+def test_beside_a_crisis_the_record_is_chosen_from_the_rest_of_the_message() -> None:
+    # The danger has had its answer; the question beside it gets its own.
+    text = ("i been cutting again last nite. if i go back to my foster carers do they have "
+            "to tell anyone where ive been?")
+    state = tracker_for(text, intent="crisis")
+    start = text.index("cutting")
+    state.latest_message["entities"] = [
+        {"entity": "crisis_type", "value": "self_harm", "start": start, "end": start + 7}]
+    dispatcher = CollectingDispatcher()
+    ActionSafetyResponse().run(dispatcher, state, {})
+    first, *rest = [m.get("text") or "" for m in dispatcher.messages]
+    assert "999" in first and rest
+    assert "what they will share" in rest[0] and "Samaritans" not in rest[0]
 
 
 def test_a_crisis_alone_gets_only_the_emergency_route() -> None:
@@ -444,6 +461,21 @@ CARERS_NOTIFICATIONS = "lac-notify-social-worker-edt"
         ("what is a return interview and who does it", None),
         ("LAC on my caseload got back yesterday, what are my tasks now", None),
         ("do i have to wait for the police to tell me", None),
+        # A child taken by someone: a crime in action, not the searches before reporting.
+        ("his mum pulled him into a car outside the house and drove away, she has no "
+         "contact, do i look for him first?", "definition-child-abduction"),
+        ("my 9 year old has been snatched from the park, what do i do",
+         "definition-child-abduction"),
+        ("she grabbed her bag and ran off after a row, should i look for her first", None),
+        ("what does the guidance say about a parent who took the child to school late", None),
+        # A child who keeps going missing, and what more happens.
+        ("third time this month our lad has run off from the home, what more can be done",
+         "persistent-missing-support"),
+        ("she's gone missing again, who do i ring", None),
+        ("he keeps going missing and there's a MASE next week, what is that meeting", None),
+        # A parent told the police will notify the MASH asks about the MASH.
+        ("police brought my daughter home last night and said they'll let MASH know, what "
+         "happens now?", None),
     ],
 )
 def test_the_situation_decides_the_record(text: str, record: str | None) -> None:
@@ -460,6 +492,30 @@ def test_a_decided_record_comes_first_whatever_the_words_share() -> None:
               "who do we tell")
     assert situation.decided_record(placed, None) == CARERS_NOTIFICATIONS
     assert rank_records(placed, None, {})[0].record_id != CARERS_NOTIFICATIONS
+
+
+def test_a_child_who_keeps_going_missing_brings_the_charters_presumption() -> None:
+    # Whatever the answer was about, repeat episodes bring the Charter's presumption of
+    # significant harm, said once, and worded for a young person.
+    reply = answer("fourth time since christmas our foster son has gone awol, police have "
+                   "him on a log, who do I let know?")
+    assert reply.count("significant harm") == 1 and "risk management meeting" in reply
+    young = "\n".join(situation.notes("this is like the 5th time ive run off", "young_person", ""))
+    assert "significant harm" in young and "not punishing you" in young
+    assert not situation.keeps_going_missing("second time I've asked, what is a strategy meeting")
+    assert not situation.keeps_going_missing("she went to her nan's, what do i do")
+
+
+def test_a_neighbour_telling_of_children_is_not_answered_as_a_child() -> None:
+    from actions.guidance import rank_records, young_person_only_records
+
+    text = ("lots of different men visit the flat across the road and there's some teenage "
+            "girls there most nights, one looked really upset, who do i even talk to?")
+    ranked = [c.record_id for c in rank_records(text, None, {})]
+    assert ranked and not set(ranked) & young_person_only_records()
+    # A young person saying who they are still gets their own records.
+    young = rank_records("im 14 and i dont feel safe tonight, where can i go", None, {})
+    assert young[0].record_id in young_person_only_records()
 
 
 def test_every_decided_record_is_in_the_corpus() -> None:
