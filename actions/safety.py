@@ -7,7 +7,6 @@ people follows the Runaways' Charter: calm, honest, never blaming.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -34,27 +33,6 @@ def crisis_kinds(tracker: Tracker) -> list[str]:
         for entity in tracker.latest_message.get("entities", [])
         if entity.get("entity") == "crisis_type"
     ]
-
-
-#: Where one sentence ends and the next begins.
-_SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
-
-
-def without_crisis_sentences(tracker: Tracker) -> str:
-    """The message without the sentences that hold a crisis phrase (the rule-based
-    check's spans), or all of it when every sentence holds one or none is known."""
-    text = str(tracker.latest_message.get("text") or "")
-    spans = [(entity["start"], entity["end"])
-             for entity in tracker.latest_message.get("entities", [])
-             if entity.get("entity") == "crisis_type" and "start" in entity]
-    kept: list[str] = []
-    start = 0
-    for sentence in _SENTENCE_END.split(text):
-        begin = text.index(sentence, start)
-        end = start = begin + len(sentence)
-        if not any(s < end and e > begin for s, e in spans):
-            kept.append(sentence)
-    return " ".join(kept) if spans and kept else text
 
 
 def helpers(kinds: list[str], who: str | None) -> str:
@@ -154,11 +132,8 @@ class ActionSafetyResponse(Action):
         question = is_question(text)
         if tracker.active_loop.get("name") or not (question or not crisis_kinds(tracker)):
             return []
-        # The danger itself has had its answer: the record is chosen from the rest of the
-        # message ("i been cutting again. if i go back do i have to say where ive been").
-        message = {**tracker.latest_message, "text": without_crisis_sentences(tracker)}
         messages, record_id, answered = answer_messages(
-            message, audience.current(tracker), asked=question
+            tracker.latest_message, audience.current(tracker), asked=question
         )
         if not answered:
             return []

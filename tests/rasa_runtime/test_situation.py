@@ -284,21 +284,6 @@ def test_a_crisis_with_a_question_gets_999_and_the_answer() -> None:
     assert reply.index("999") < reply.index("From:")
 
 
-def test_beside_a_crisis_the_record_is_chosen_from_the_rest_of_the_message() -> None:
-    # The danger has had its answer; the question beside it gets its own.
-    text = ("i been cutting again last nite. if i go back to my foster carers do they have "
-            "to tell anyone where ive been?")
-    state = tracker_for(text, intent="crisis")
-    start = text.index("cutting")
-    state.latest_message["entities"] = [
-        {"entity": "crisis_type", "value": "self_harm", "start": start, "end": start + 7}]
-    dispatcher = CollectingDispatcher()
-    ActionSafetyResponse().run(dispatcher, state, {})
-    first, *rest = [m.get("text") or "" for m in dispatcher.messages]
-    assert "999" in first and rest
-    assert "what they will share" in rest[0] and "Samaritans" not in rest[0]
-
-
 def test_a_crisis_alone_gets_only_the_emergency_route() -> None:
     # As the pipeline parses it (tools/crisis_eval.py): the danger phrase is an entity.
     state = tracker_for("he's hitting me right now", intent="crisis")
