@@ -21,6 +21,8 @@ from missing_clock.parse import parse_last_seen
 PHRASES = Path(__file__).resolve().parent / "situation.yml"
 #: An answer that already names exploitation or grooming needs no line saying it.
 _EXPLOITATION_NAMED = re.compile(r"\bexploit|\bgroom", re.IGNORECASE)
+_STILL_A_CHILD = re.compile(r"18th birthday|\bunder 18\b|\bnot (yet )?(an )?adults?\b",
+                            re.IGNORECASE)
 _SIGNIFICANT_HARM = re.compile(r"\bsignificant harm\b", re.IGNORECASE)
 
 
@@ -57,6 +59,8 @@ class Phrases:
     out_of_hours: tuple[re.Pattern[str], ...]
     anonymous: tuple[re.Pattern[str], ...]
     exploitation_signs: tuple[re.Pattern[str], ...]
+    age_15_to_17: tuple[re.Pattern[str], ...]
+    adult_doubt: tuple[re.Pattern[str], ...]
     repeat_episodes: tuple[re.Pattern[str], ...]
     repeat_missing: tuple[re.Pattern[str], ...]
     another_child: tuple[re.Pattern[str], ...]
@@ -104,6 +108,8 @@ def phrases() -> Phrases:
         out_of_hours=_compile(data["out_of_hours"]),
         anonymous=_compile(data["anonymous"]),
         exploitation_signs=_compile(data["exploitation_signs"]),
+        age_15_to_17=_compile(data["still_a_child"]["age"]),
+        adult_doubt=_compile(data["still_a_child"]["doubt"]),
         repeat_episodes=_compile(data["repeat_missing"]["episodes"]),
         repeat_missing=_compile(data["repeat_missing"]["missing"]),
         another_child=_compile(data["another_child"]),
@@ -236,6 +242,12 @@ def shows_exploitation_signs(text: str) -> bool:
     return _any(phrases().exploitation_signs, _plain(text))
 
 
+def doubts_a_teenager_is_a_child(text: str) -> bool:
+    """ "16 is old enough to rent a room isn't it?", "she's nearly 18, is it even CSE?"."""
+    text = _plain(text)
+    return _any(phrases().age_15_to_17, text) and _any(phrases().adult_doubt, text)
+
+
 def keeps_going_missing(text: str) -> bool:
     """ "This is the 6th time since September", "keeps running off", "gone again"."""
     text = _plain(text)
@@ -311,6 +323,8 @@ def notes(text: str, who: str | None, shown: str) -> list[str]:
     if shows_exploitation_signs(text) and not _EXPLOITATION_NAMED.search(shown):
         # What they describe is named, whatever the answer was about.
         out.append(say("situation.exploitation_signs", who))
+    if doubts_a_teenager_is_a_child(text) and not _STILL_A_CHILD.search(shown):
+        out.append(say("situation.still_a_child", who))
     if keeps_going_missing(text) and not _SIGNIFICANT_HARM.search(shown):
         out.append(say("situation.repeat_missing", who))
     return out

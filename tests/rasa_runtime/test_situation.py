@@ -491,6 +491,20 @@ def test_a_child_who_keeps_going_missing_brings_the_charters_presumption() -> No
     assert not situation.keeps_going_missing("she went to her nan's, what do i do")
 
 
+def test_doubt_that_a_teenager_is_a_child_is_answered_with_the_age() -> None:
+    # Whatever the record, someone wondering whether a 16- or 17-year-old counts is told
+    # that a child is anyone under 18 and the Charter's 15-17s are not adults; said once.
+    reply = answer("bloke on reception says the lad is 17 so he's basically an adult and can "
+                   "check in on his own, who should we ring about it?")
+    assert reply.count("18th birthday") == 1 and "not adults" in reply
+    young = "\n".join(
+        situation.notes("im 16 so its my own choice where i stay", "young_person", ""))
+    assert "until your 18th birthday" in young
+    for text in ("my 16 year old is at her nan's, who do i tell",
+                 "is an adult allowed to stay in the home"):
+        assert not situation.doubts_a_teenager_is_a_child(text)
+
+
 def test_a_neighbour_telling_of_children_is_not_answered_as_a_child() -> None:
     from actions.guidance import rank_records, young_person_only_records
 
