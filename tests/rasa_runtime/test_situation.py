@@ -175,6 +175,7 @@ def test_a_request_to_trace_a_phone_names_who_can_search() -> None:
         ("she bought a new phone with her birthday money", False),
         ("men keep turning up at the flat upstairs and there are teenage girls there", True),
         ("our customers are mostly lads, teenage boys playing the machines", False),
+        ("she's staying at her boyfriend's, he's older, in his twenties we think", True),
     ],
 )
 def test_what_can_be_exploitation_described_without_naming_it(text: str, signs: bool) -> None:
@@ -192,6 +193,11 @@ def test_signs_of_exploitation_are_named_with_who_to_tell() -> None:
     young = "\n".join(situation.notes("my bf is 24 n gives me weed", "young_person", ""))
     assert "called grooming" in young and "never the young person's fault" in young
     assert contacts["childline"].phone in young
+    # A licence holder is given the letter's contacts: the Licensing Team and Crimestoppers.
+    licensee = "\n".join(situation.notes("men keep buying vodka for young girls outside my shop",
+                                          "licence_holder", ""))
+    for contact in ("licensing_team", "crimestoppers", "police_non_emergency"):
+        assert contacts[contact].phone in licensee, contact
     # Said once: an answer about exploitation already names it.
     named = answer("what is CSE? my daughter's boyfriend is 24")
     assert "What you describe" not in named
