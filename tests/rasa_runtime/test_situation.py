@@ -85,6 +85,12 @@ from actions.safety import ActionSafetyResponse
         ("my foster carer says im not allowed out", "young_person"),
         # "my social" alone is not their social worker: no young person read from it.
         ("my social media is full of missing posters, is that allowed", None),
+        # A school telling of its student, though "tbh" is in it; a student bar is a venue.
+        ("student is 15 and stopped coming in tbh we dont know where she is", "professional"),
+        ("student bar manager here, what should my staff look for", "licence_holder"),
+        ("own an off licence by the station, girls keep hanging round outside", "licence_holder"),
+        ("a pub licensee asked me what the letter means", "licence_holder"),
+        ("wat does the charter promise kids like me", "young_person"),
     ],
 )
 def test_who_is_asking(text: str, who: str | None) -> None:
