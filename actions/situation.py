@@ -59,6 +59,7 @@ class Phrases:
     out_of_hours: tuple[re.Pattern[str], ...]
     anonymous: tuple[re.Pattern[str], ...]
     exploitation_signs: tuple[re.Pattern[str], ...]
+    trafficking_signs: tuple[re.Pattern[str], ...]
     age_15_to_17: tuple[re.Pattern[str], ...]
     adult_doubt: tuple[re.Pattern[str], ...]
     repeat_episodes: tuple[re.Pattern[str], ...]
@@ -108,6 +109,7 @@ def phrases() -> Phrases:
         out_of_hours=_compile(data["out_of_hours"]),
         anonymous=_compile(data["anonymous"]),
         exploitation_signs=_compile(data["exploitation_signs"]),
+        trafficking_signs=_compile(data["trafficking_signs"]),
         age_15_to_17=_compile(data["still_a_child"]["age"]),
         adult_doubt=_compile(data["still_a_child"]["doubt"]),
         repeat_episodes=_compile(data["repeat_missing"]["episodes"]),
@@ -242,6 +244,11 @@ def shows_exploitation_signs(text: str) -> bool:
     return _any(phrases().exploitation_signs, _plain(text))
 
 
+def shows_trafficking_signs(text: str) -> bool:
+    """Children moved from place to place by adults, whether or not it is named."""
+    return _any(phrases().trafficking_signs, _plain(text))
+
+
 def doubts_a_teenager_is_a_child(text: str) -> bool:
     """ "16 is old enough to rent a room isn't it?", "she's nearly 18, is it even CSE?"."""
     text = _plain(text)
@@ -323,6 +330,8 @@ def notes(text: str, who: str | None, shown: str) -> list[str]:
     if shows_exploitation_signs(text) and not _EXPLOITATION_NAMED.search(shown):
         # What they describe is named, whatever the answer was about.
         out.append(say("situation.exploitation_signs", who))
+    if shows_trafficking_signs(text) and "traffick" not in shown.lower():
+        out.append(say("situation.trafficking_signs", who))
     if doubts_a_teenager_is_a_child(text) and not _STILL_A_CHILD.search(shown):
         out.append(say("situation.still_a_child", who))
     if keeps_going_missing(text) and not _SIGNIFICANT_HARM.search(shown):

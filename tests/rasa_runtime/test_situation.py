@@ -503,6 +503,20 @@ def test_a_child_who_keeps_going_missing_brings_the_charters_presumption() -> No
     assert not situation.keeps_going_missing("she went to her nan's, what do i do")
 
 
+def test_children_moved_about_by_adults_are_named_as_possible_trafficking() -> None:
+    from guidance_corpus.loader import load_corpus
+
+    contacts = load_corpus().contacts
+    reply = answer("a man keeps paying me to drive three teenage girls from the city centre to "
+                   "different houses in coventry, what should i do?")
+    assert reply.count("trafficking victim") == 1
+    assert contacts["nspcc_trafficking"].phone in reply
+    young = "\n".join(situation.notes("they keep driving me n my mates to different houses",
+                                       "young_person", ""))
+    assert "never your fault" in young and contacts["childline"].phone in young
+    assert not situation.shows_trafficking_signs("i drove my daughter to her friend's house")
+
+
 def test_doubt_that_a_teenager_is_a_child_is_answered_with_the_age() -> None:
     # Whatever the record, someone wondering whether a 16- or 17-year-old counts is told
     # that a child is anyone under 18 and the Charter's 15-17s are not adults; said once.
