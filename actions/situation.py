@@ -63,7 +63,8 @@ class Phrases:
     age_15_to_17: tuple[re.Pattern[str], ...]
     adult_doubt: tuple[re.Pattern[str], ...]
     repeat_episodes: tuple[re.Pattern[str], ...]
-    repeat_missing: tuple[re.Pattern[str], ...]
+    missing_again: tuple[re.Pattern[str], ...]
+    going_missing: tuple[re.Pattern[str], ...]
     another_child: tuple[re.Pattern[str], ...]
     asks_what_is_due: tuple[re.Pattern[str], ...]
     asks_who_to_tell: tuple[re.Pattern[str], ...]
@@ -112,8 +113,9 @@ def phrases() -> Phrases:
         trafficking_signs=_compile(data["trafficking_signs"]),
         age_15_to_17=_compile(data["still_a_child"]["age"]),
         adult_doubt=_compile(data["still_a_child"]["doubt"]),
-        repeat_episodes=_compile(data["repeat_missing"]["episodes"]),
-        repeat_missing=_compile(data["repeat_missing"]["missing"]),
+        repeat_episodes=_compile(data["repeat_episodes"]),
+        missing_again=_compile(data["missing_again"]),
+        going_missing=_compile(data["going_missing"]),
         another_child=_compile(data["another_child"]),
         asks_what_is_due=_compile(data["asks_what_is_due"]),
         asks_who_to_tell=_compile(data["asks_who_to_tell"]),
@@ -258,7 +260,8 @@ def doubts_a_teenager_is_a_child(text: str) -> bool:
 def keeps_going_missing(text: str) -> bool:
     """ "This is the 6th time since September", "keeps running off", "gone again"."""
     text = _plain(text)
-    return _any(phrases().repeat_episodes, text) and _any(phrases().repeat_missing, text)
+    again = _any(phrases().repeat_episodes, text) or _any(phrases().missing_again, text)
+    return again and _any(phrases().going_missing, text)
 
 
 def speaks_of_another_child(text: str) -> bool:
