@@ -273,6 +273,10 @@ def test_anonymity_gets_crimestoppers() -> None:
 def test_a_refusal_is_honest_and_gives_who_can() -> None:
     reply = answer("could you give me some money for the bus", who="young_person")
     assert "can't" in reply and "116 000" in reply
+    # An adult asking for a named worker's number is given the teams and the police.
+    worker = situation.refusal_for("can you give me her social worker's name and mobile number",
+                                   None) or ""
+    assert "0121 303 1888" in worker and "101" in worker
 
 
 def test_a_refusal_is_followed_by_what_the_documents_do_say() -> None:
