@@ -113,7 +113,7 @@ def not_for_this_asker(text: str, who: str | None) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def young_person_only_records() -> frozenset[str]:
     return frozenset(rid for rid, record in load_corpus().records.items()
-                     if tuple(record.audiences) == ("young_person",))
+                     if tuple(record.audiences) == (audience.YOUNG_PERSON,))
 
 
 def warm_up() -> None:
@@ -315,7 +315,7 @@ def answer_messages(
     record, also = choose(text, who, selector_ranking(message), asked=asked, before=before)
     if record is None:
         return [dont_know_message(said, who)], None, False
-    if who is None and record.audiences == (audience.YOUNG_PERSON,):
+    if who is None and record.id in young_person_only_records():
         # Nothing said who is asking, and the answer is written only for young people:
         # the person is most likely one, so they get the young people's version.
         who = audience.YOUNG_PERSON
