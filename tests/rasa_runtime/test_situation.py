@@ -248,6 +248,14 @@ def answer(text: str, intent: str = "guidance", who: str | None = None) -> str:
     return "\n".join(m.get("text") or "" for m in dispatcher.messages)
 
 
+def test_a_young_person_is_told_everyone_who_is_told() -> None:
+    # As the adult answer does: the IRO, the feedback form, and what may reach the police.
+    reply = answer("if i run from my placement who gets told, does my mum find out",
+                   who="young_person")
+    for told in ("Independent Reviewing Officer", "Professional Feedback Form", "police"):
+        assert told in reply, told
+
+
 def test_a_young_person_always_gets_someone_to_talk_to() -> None:
     reply = answer("what does MASH stand for", who="young_person")
     assert "116 000" in reply and "0800 1111" in reply
