@@ -56,6 +56,7 @@ class Phrases:
     said_of_self: dict[str, tuple[re.Pattern[str], ...]]
     audience: dict[str, tuple[re.Pattern[str], ...]]
     runaway_self: tuple[re.Pattern[str], ...]
+    runaway_met: tuple[tuple[re.Pattern[str], ...], ...]
     out_of_hours: tuple[re.Pattern[str], ...]
     anonymous: tuple[re.Pattern[str], ...]
     exploitation_signs: tuple[re.Pattern[str], ...]
@@ -107,6 +108,7 @@ def phrases() -> Phrases:
         said_of_self={who: _compile(ps) for who, ps in data["said_of_self"].items()},
         audience={who: _compile(ps) for who, ps in data["audience"].items()},
         runaway_self=_compile(data["runaway_self"]),
+        runaway_met=tuple(_compile(group) for group in data["runaway_met"].values()),
         out_of_hours=_compile(data["out_of_hours"]),
         anonymous=_compile(data["anonymous"]),
         exploitation_signs=_compile(data["exploitation_signs"]),
@@ -139,8 +141,9 @@ def phrases() -> Phrases:
                 record=item["record"],
                 not_for=frozenset(item.get("not_for") or []),
                 only_for=frozenset(item.get("for") or []),
-                # A group given as ~ is the top-level group of that name.
-                every=tuple(_compile(patterns or data[name])
+                # A group given as ~ is the top-level group of that name; "~name" among
+                # a group's patterns takes in that top-level group's patterns.
+                every=tuple(_compile(_with_groups(patterns or data[name], data))
                             for name, patterns in item["all"].items()),
                 unless=_compile(item.get("unless") or []),
                 shown_with=tuple(item.get("shown_with") or []),
@@ -148,6 +151,14 @@ def phrases() -> Phrases:
             for item in data["decides_record"]
         ),
     )
+
+
+def _with_groups(patterns: list[str], data: dict) -> list[str]:
+    """``patterns`` with each "~name" replaced by the top-level group of that name."""
+    out: list[str] = []
+    for pattern in patterns:
+        out.extend(data[pattern[1:]] if pattern.startswith("~") else [pattern])
+    return out
 
 
 def _any(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
@@ -171,6 +182,15 @@ def audience_in(text: str) -> str | None:
 
 def has_run_away(text: str) -> bool:
     return _any(phrases().runaway_self, _plain(text))
+
+
+def tells_of_a_runaway(text: str, who: str | None) -> bool:
+    """A member of the public or a licence holder with a child who has run away ("a girl
+    here ... says she ran from her care home"). Carers and workers know the child's own
+    people; a young person is given the helplines anyway."""
+    text = _plain(text)
+    return who in (None, "licence_holder") and all(
+        _any(group, text) for group in phrases().runaway_met)
 
 
 def asks_what_is_due(text: str) -> bool:
@@ -320,7 +340,10 @@ def refusal_for(text: str, who: str | None) -> str | None:
 def notes(text: str, who: str | None, shown: str) -> list[str]:
     """Lines to add to an answer for what the message says, unless already ``shown``."""
     out: list[str] = []
-    if has_run_away(text) and phone("runaway_helpline") not in shown:
+    # Another child's running away ("she says she has nowhere to go") before the asker's.
+    if tells_of_a_runaway(text, who) and phone("runaway_helpline") not in shown:
+        out.append(say("situation.runaway_met", who))
+    elif has_run_away(text) and phone("runaway_helpline") not in shown:
         out.append(say("situation.runaway", who))
     elif who == "young_person" and phone("runaway_helpline") not in shown:
         # Whatever a young person asked, someone to talk to is in the reply (issue 11).

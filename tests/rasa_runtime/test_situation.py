@@ -575,6 +575,50 @@ def test_a_parent_fearing_exploitation_is_told_who_to_go_to_and_what_it_is() -> 
     assert also and also[0].id == "definition-cse"
 
 
+def test_signs_of_exploitation_without_the_word_and_who_to_tell_go_to_the_mash() -> None:
+    # A neighbour who describes men around young girls and asks who to tell is given the
+    # MASH and what CSE is, not only the police's numbers.
+    from actions.guidance import choose
+
+    record, also = choose(
+        "the house next door has different men turning up at all hours and a couple of young "
+        "teenage girls who dont live there. who would i even tell?", None, {})
+    assert record is not None and record.id == "contact-mash"
+    assert also and also[0].id == "definition-cse"
+    # A child missing now is reported to the police first, whatever the signs.
+    assert situation.decided_record(
+        "our 13 year old was last seen getting into a car with older boys three hours ago, "
+        "do we report him to the police or social services?", None) is None
+
+
+def test_someone_who_checks_id_on_the_door_is_a_licence_holder() -> None:
+    text = ("the same blokes in their 30s buy drinks for girls who look 14. I've got ID "
+            "checks on the door but they get through. who do I tell?")
+    assert situation.audience_in(text) == "licence_holder"
+    assert situation.decided_record(text, "licence_holder") == "licence-who-to-contact"
+
+
+def test_someone_with_a_runaway_child_is_given_the_helplines_for_the_child() -> None:
+    from guidance_corpus.loader import load_corpus
+
+    contacts = load_corpus().contacts
+    reply = answer("I'm at the coach station and there's a girl here, says she's 15, been "
+                   "sleeping here two nights. She says she ran from her care home and begged "
+                   "me not to tell anyone. What should I do?")
+    assert contacts["runaway_helpline"].phone in reply and contacts["childline"].phone in reply
+    assert "honest with them about who you tell" in reply
+    # The shop's doorway and a night manager's lobby too; not a carer whose child ran off,
+    # nor a question about runaways in general.
+    assert situation.tells_of_a_runaway(
+        "theres a boy sleeping rough in the doorway of my shop, looks about 13",
+        "licence_holder")
+    for text in ("she ran off again last night, who do I ring",
+                 "where can a runaway go that's safe according to the charter"):
+        assert not situation.tells_of_a_runaway(text, None), text
+    assert not situation.tells_of_a_runaway(
+        "she's run off from here again, who do we tell", "carer")
+
+
 def test_placed_with_us_alone_is_not_a_placement_across_a_boundary() -> None:
     from actions.guidance import rank_records
 
