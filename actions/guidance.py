@@ -170,6 +170,11 @@ def choose(
     rule = situation.decided_rule(text, who)
     if rule is not None and rule.record == best.record_id:
         also = [*rule.shown_with, *(r for r in also if r not in rule.shown_with)]
+    if who is not None and who != audience.YOUNG_PERSON:
+        # Offered beside the answer, a record written only for young people ("what happens
+        # when you are reported missing") speaks to the wrong person. The answer itself is
+        # kept: who is asking is read from words and can be wrong.
+        also = [r for r in also if r not in young_person_only_records()]
     return corpus.records[best.record_id], [corpus.records[r] for r in also[:2]]
 
 

@@ -619,6 +619,17 @@ def test_someone_with_a_runaway_child_is_given_the_helplines_for_the_child() -> 
         "she's run off from here again, who do we tell", "carer")
 
 
+def test_an_adult_is_not_offered_records_written_for_young_people() -> None:
+    from actions.guidance import choose, young_person_only_records
+
+    text = ("this is the 6th time since september my foster son (13) has gone missing. every "
+            "time the police bring him back, someone phones him for a chat and a week later "
+            "hes off again. what actually happens when a kid keeps doing this?")
+    record, also = choose(text, "carer", {})
+    assert record is not None and also
+    assert not {r.id for r in also} & young_person_only_records()
+
+
 def test_placed_with_us_alone_is_not_a_placement_across_a_boundary() -> None:
     from actions.guidance import rank_records
 
