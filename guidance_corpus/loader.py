@@ -128,6 +128,9 @@ class Record:
     contacts: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    # Records always offered beside this one: the same moment told by another document
+    # (the social worker's steps on a return, and the 2015 report's visit within 3 days).
+    shown_with: tuple[str, ...] = ()
     # People's own questions this record answers: trained on and indexed...
     questions: tuple[str, ...] = ()
     # ...and ones kept back, never trained on or indexed, to measure record choice.
@@ -349,7 +352,9 @@ def _load_contacts(path: Path, documents: dict[str, Document]) -> dict[str, Cont
 _RECORD_REQUIRED = {
     "id", "title", "audiences", "topic", "source", "answer", "questions", "heldout_questions"
 }
-_RECORD_OPTIONAL = {"young_person_answer", "key_facts", "contacts", "keywords", "related"}
+_RECORD_OPTIONAL = {
+    "young_person_answer", "key_facts", "contacts", "keywords", "related", "shown_with"
+}
 
 
 def _questions(path: Path, name: str, value: Any, minimum: int) -> tuple[str, ...]:
@@ -444,6 +449,7 @@ def _load_record(path: Path, documents: dict[str, Document]) -> Record:
         contacts=_str_list(path, "contacts", raw.get("contacts")),
         keywords=_str_list(path, "keywords", raw.get("keywords")),
         related=_str_list(path, "related", raw.get("related")),
+        shown_with=_str_list(path, "shown_with", raw.get("shown_with")),
         questions=_questions(path, "questions", raw["questions"], MIN_QUESTIONS),
         heldout_questions=_questions(
             path, "heldout_questions", raw["heldout_questions"], MIN_HELDOUT_QUESTIONS
@@ -492,11 +498,12 @@ def load_corpus_uncached(path: str | Path | None = None) -> Corpus:
         for i, cid in enumerate(record.contacts):
             if cid not in contacts:
                 raise CorpusError(file, f"contacts[{i}]", f"unknown contact id '{cid}'")
-        for i, rel in enumerate(record.related):
-            if rel not in records:
-                raise CorpusError(file, f"related[{i}]", f"unknown record id '{rel}'")
-            if rel == record.id:
-                raise CorpusError(file, f"related[{i}]", "a record cannot be related to itself")
+        for name in ("related", "shown_with"):
+            for i, rel in enumerate(getattr(record, name)):
+                if rel not in records:
+                    raise CorpusError(file, f"{name}[{i}]", f"unknown record id '{rel}'")
+                if rel == record.id:
+                    raise CorpusError(file, f"{name}[{i}]", "a record cannot name itself")
     return Corpus(records=records, contacts=contacts, documents=documents, root=root)
 
 

@@ -104,6 +104,7 @@ def test_good_sample_record_loads(corpus_copy: Path) -> None:
         ({"source": {"document": "practice_guidance"}}, "source.section", "missing"),
         ({"contacts": ["pizza_hut"]}, "contacts[0]", "unknown contact"),
         ({"related": ["no-such-record"]}, "related[0]", "unknown record"),
+        ({"shown_with": ["no-such-record"]}, "shown_with[0]", "unknown record"),
         ({"audiences": ["young_person"]}, "young_person_answer", "required"),
         ({"answer": "Too short."}, "answer", "words"),
         (

@@ -630,6 +630,17 @@ def test_an_adult_is_not_offered_records_written_for_young_people() -> None:
     assert not {r.id for r in also} & young_person_only_records()
 
 
+def test_a_record_shown_with_another_brings_it_in_a_follow_up_too() -> None:
+    # "What about her social worker?" after "she's back": the social worker's steps on a
+    # return, and beside them the 2015 report's visit within three days.
+    reply = answer_in_conversation(
+        ["right shes back, walked in at 6am, had a shower and gone to bed. police know. "
+         "what happens now from here", "what about her social worker?"],
+        "safe-and-well-check")
+    assert "When a looked after child returns" in reply
+    assert "within three days" in reply
+
+
 def test_placed_with_us_alone_is_not_a_placement_across_a_boundary() -> None:
     from actions.guidance import rank_records
 
