@@ -165,15 +165,14 @@ def choose(
         ranked = rank_records(part, who, selector, asked)
         if ranked and ranked[0].record_id != best.record_id and ranked[0].record_id in near:
             also = [ranked[0].record_id, *(r for r in also if r != ranked[0].record_id)]
-    # A situation that decided the answer may name what goes beside it (a parent who
-    # fears exploitation: who to go to, and what exploitation is).
-    # A record may name records always shown beside it, for whoever they are written.
+    # What goes beside the answer comes first: what a situation that decided it names (a
+    # parent who fears exploitation: who to go to, and what exploitation is), then what
+    # the record itself names, for whoever those are written.
     rule = situation.decided_rule(text, who)
-    beside = [*(rule.shown_with if rule is not None and rule.record == best.record_id else ()),
-              *(r for r in corpus.records[best.record_id].shown_with
-                if who is None or who in corpus.records[r].audiences)]
-    beside = list(dict.fromkeys(beside))
-    also = [*beside, *(r for r in also if r not in beside)]
+    ruled = rule.shown_with if rule is not None and rule.record == best.record_id else ()
+    own = [r for r in corpus.records[best.record_id].shown_with
+           if who is None or who in corpus.records[r].audiences]
+    also = list(dict.fromkeys([*ruled, *own, *also]))
     if who is not None and who != audience.YOUNG_PERSON:
         # Offered beside the answer, a record written only for young people ("what happens
         # when you are reported missing") speaks to the wrong person. The answer itself is

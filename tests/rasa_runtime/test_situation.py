@@ -565,27 +565,26 @@ def test_every_decided_record_is_in_the_corpus() -> None:
         assert set(item.then_answer.values()) <= set(records), item.kind
 
 
-def test_a_parent_fearing_exploitation_is_told_who_to_go_to_and_what_it_is() -> None:
-    from actions.guidance import choose
-
-    record, also = choose(
+@pytest.mark.parametrize(
+    "text",
+    [
         "older men keep picking my 14 year old up in cars and she has a new phone i didnt "
-        "buy. who do i go to?", None, {})
-    assert record is not None and record.id == "contact-mash"
-    assert also and also[0].id == "definition-cse"
-
-
-def test_signs_of_exploitation_without_the_word_and_who_to_tell_go_to_the_mash() -> None:
-    # A neighbour who describes men around young girls and asks who to tell is given the
-    # MASH and what CSE is, not only the police's numbers.
+        "buy. who do i go to?",
+        # Signs described without the word, from a neighbour: the MASH and what CSE is,
+        # not only the police's numbers.
+        "the house next door has different men turning up at all hours and a couple of "
+        "young teenage girls who dont live there. who would i even tell?",
+    ],
+)
+def test_someone_fearing_exploitation_is_told_who_to_go_to_and_what_it_is(text: str) -> None:
     from actions.guidance import choose
 
-    record, also = choose(
-        "the house next door has different men turning up at all hours and a couple of young "
-        "teenage girls who dont live there. who would i even tell?", None, {})
+    record, also = choose(text, None, {})
     assert record is not None and record.id == "contact-mash"
     assert also and also[0].id == "definition-cse"
-    # A child missing now is reported to the police first, whatever the signs.
+
+
+def test_a_child_missing_now_is_reported_first_whatever_the_signs() -> None:
     assert situation.decided_record(
         "our 13 year old was last seen getting into a car with older boys three hours ago, "
         "do we report him to the police or social services?", None) is None
