@@ -57,6 +57,9 @@ QUESTION_RE = re.compile(
     r"\b(who|whos|what|whats|wot|where|when|how|which|why)\b|"
     r"\b(can i|can (u|you)|could (u|you)|should i|do i|is it|am i|is there|will i|will they|"
     r"do they|does it|does that)\b|"
+    # Asked without a question mark: "if i go will my real mum get told".
+    r"\b(will|would|wud|wil) (my|ur|your|his|her|our|any ?one|any1|anybody|some ?one|some1|"
+    r"the|u|you|it|he|she|we|they)\b|"
     r"\b(right|innit|yeah)\b\W*(,|$)",
     re.IGNORECASE,
 )
@@ -102,9 +105,14 @@ def rank_records(
 
 
 def not_for_this_asker(text: str, who: str | None) -> frozenset[str]:
-    """The records written only for young people, when nobody said who is asking and the
-    message tells of another child ("a couple of young teenage girls next door"): a
-    worried neighbour is not answered as if they were the child."""
+    """The records written only for young people, when the person says they are an adult
+    ("i'm a good mum", "SW here"), or nobody said who is asking and the message tells of
+    another child ("a couple of young teenage girls next door"): a worried mum or
+    neighbour is not answered as if they were the child. Who is asking read only from
+    what they say ("will she tell my social worker") is not sure enough to leave these
+    out (a young person may be read as a professional)."""
+    if situation.said_of_self(text) is not None:
+        return young_person_only_records()
     if who is not None or not situation.speaks_of_another_child(text):
         return frozenset()
     return young_person_only_records()

@@ -180,6 +180,14 @@ def audience_in(text: str) -> str | None:
     return None
 
 
+def said_of_self(text: str) -> str | None:
+    """Who the person says they are ("I'm a foster carer", "SW here", "i'm a good mum"),
+    read alone: surer than what they only say of others."""
+    text = _plain(text)
+    return next((who for who, patterns in phrases().said_of_self.items()
+                 if _any(patterns, text)), None)
+
+
 def has_run_away(text: str) -> bool:
     return _any(phrases().runaway_self, _plain(text))
 

@@ -91,6 +91,19 @@ from actions.safety import ActionSafetyResponse
         ("own an off licence by the station, girls keep hanging round outside", "licence_holder"),
         ("a pub licensee asked me what the letter means", "licence_holder"),
         ("wat does the charter promise kids like me", "young_person"),
+        # Licensed premises named as theirs, however sized or kind.
+        ("who do i ring about a CSE worry at my b&b, its not an emergency", "licence_holder"),
+        ("I manage a 60-room hotel and want my staff trained", "licence_holder"),
+        ("something happened at our serviced apartments last weekend", "licence_holder"),
+        # A housing officer's hostel is not licensed premises.
+        ("Housing officer: a 17 year old in our hostel is paid by a man", None),
+        # A parent afraid the child will be taken from them.
+        ("are they going to take her off me?? i'm a good mum", "carer"),
+        # Their own return still to come, and a friend in text-speak.
+        ("do i av to talk 2 the childrens society woman after i come back", "young_person"),
+        ("my best m8 hasnt been home in 3 days", "young_person"),
+        # ...but a carer's past "when i got home" is not.
+        ("when i got home she was gone and her phone is off", None),
     ],
 )
 def test_who_is_asking(text: str, who: str | None) -> None:
@@ -485,6 +498,23 @@ CARERS_NOTIFICATIONS = "lac-notify-social-worker-edt"
         # A parent told the police will notify the MASH asks about the MASH.
         ("police brought my daughter home last night and said they'll let MASH know, what "
          "happens now?", None),
+        # The parent of a child in care who was not told she went missing.
+        ("my daughter is in care with a foster family. shes been missing since monday and "
+         "nobody from social services told me. am i not entitled to be told??",
+         "lac-notify-parents"),
+        ("my son is in care, why wasn't i told he ran off", "lac-notify-parents"),
+        # A licence holder's request for training is not who to tell about a concern.
+        ("I manage a 60-room hotel and want my staff to have CSE awareness training. "
+         "Who do I contact to arrange that?", None),
+        ("who do i ring about a CSE worry at my b&b, its not an emergency",
+         "licence-who-to-contact"),
+        # Asking for the number of social services about signs of exploitation: the MASH...
+        ("the 12 yr old girl next door keeps getting picked up by older lads in flash cars "
+         "and shes got a new iphone. i want to talk to social services, whats the number",
+         "contact-mash"),
+        # ...but a child reported missing is the police's first.
+        ("dropped a young lad at a house with 2 older blokes, now hes been reported missin "
+         "on facebook. whats the number", None),
     ],
 )
 def test_the_situation_decides_the_record(text: str, record: str | None) -> None:
@@ -627,6 +657,27 @@ def test_an_adult_is_not_offered_records_written_for_young_people() -> None:
     record, also = choose(text, "carer", {})
     assert record is not None and also
     assert not {r.id for r in also} & young_person_only_records()
+
+
+def test_an_adult_who_says_who_they_are_is_not_answered_as_the_child() -> None:
+    from actions.guidance import rank_records, young_person_only_records
+
+    text = ("she's back now, it was the first time. the police said they will have to let "
+            "social services know. are they going to take her off me?? i'm a good mum")
+    ranked = rank_records(text, situation.audience_in(text), {})
+    assert ranked and not {c.record_id for c in ranked} & young_person_only_records()
+
+
+def test_a_crisis_with_a_question_without_a_question_mark_gets_the_answer() -> None:
+    # As the pipeline parses it: the self-harm phrase is an entity.
+    state = tracker_for("ive been cuttin again n i just wanna go sumwhere no1 knows me. im "
+                        "in foster care if i go will my real mum get told", intent="crisis")
+    state.latest_message["entities"] = [{"entity": "crisis_type", "value": "self_harm"}]
+    dispatcher = CollectingDispatcher()
+    ActionSafetyResponse().run(dispatcher, state, {})
+    reply = "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "999" in reply and "Childline" in reply
+    assert reply.index("999") < reply.index("From:")
 
 
 def test_a_record_shown_with_another_brings_it_in_a_follow_up_too() -> None:
