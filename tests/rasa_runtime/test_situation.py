@@ -104,6 +104,8 @@ from actions.safety import ActionSafetyResponse
         ("my best m8 hasnt been home in 3 days", "young_person"),
         # ...but a carer's past "when i got home" is not.
         ("when i got home she was gone and her phone is off", None),
+        ("taxi firm operator, a driver told me about young passengers", "licence_holder"),
+        ("taxi firm says they dropped him at his dads", None),
     ],
 )
 def test_who_is_asking(text: str, who: str | None) -> None:
@@ -188,6 +190,8 @@ def test_a_request_to_trace_a_phone_names_who_can_search() -> None:
         ("new trainers I didn't buy her and she's always on her phone", True),
         ("her older boyfriend picks her up from school", True),
         ("a man at the park gave her vodka", True),
+        ("staff think they're meeting men in cars", True),
+        ("keeps getting picked up by older men after school", True),
         ("my boyfriend is 16 and wants me to stay over", False),
         ("she was at her boyfriend's for 24 hours", False),
         ("what does an older young person mean in the CSE definition", False),
