@@ -106,6 +106,8 @@ from actions.safety import ActionSafetyResponse
         ("when i got home she was gone and her phone is off", None),
         ("taxi firm operator, a driver told me about young passengers", "licence_holder"),
         ("taxi firm says they dropped him at his dads", None),
+        ("one of my regulars keeps messaging the young kids on the games", "licence_holder"),
+        ("I run a youth club and one of our regulars hasn't been seen", None),
     ],
 )
 def test_who_is_asking(text: str, who: str | None) -> None:
@@ -661,6 +663,21 @@ def test_an_adult_is_not_offered_records_written_for_young_people() -> None:
     record, also = choose(text, "carer", {})
     assert record is not None and also
     assert not {r.id for r in also} & young_person_only_records()
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("one of my regulars (adult) keeps messaging the young kids who come in on the "
+         "online games, asking for pics and offering them credit. where do i report online "
+         "grooming?", "licence_holder"),
+        ("a man on snapchat is grooming my daughter, who do i tell", "carer"),
+    ],
+)
+def test_grooming_online_is_reported_to_ceop(text: str, who: str | None) -> None:
+    assert situation.audience_in(text) == who
+    assert situation.decided_record(text, who) is None
+    assert "www.ceop.police.uk" in answer(text)
 
 
 def test_an_adult_who_says_who_they_are_is_not_answered_as_the_child() -> None:
