@@ -30,13 +30,14 @@ _SIGNIFICANT_HARM = re.compile(r"\bsignificant harm\b", re.IGNORECASE)
 class CannotDo:
     kind: str
     patterns: tuple[re.Pattern[str], ...]
-    #: Audience (or "everyone") -> the record whose answer follows the refusal for them:
-    #: what the guidance does say beside what it cannot ("will we lose our licence?").
+    #: Audience ("unknown" when nobody said, or "everyone") -> the record whose answer
+    #: follows the refusal for them: what the guidance does say beside what it cannot
+    #: ("will we lose our licence?").
     then_answer: Mapping[str, str] = field(default_factory=dict)
 
     def answer_after(self, who: str | None) -> str | None:
         """The record whose answer follows this refusal for ``who``, if any."""
-        return self.then_answer.get(who or "", self.then_answer.get("everyone"))
+        return self.then_answer.get(who or "unknown", self.then_answer.get("everyone"))
 
 
 @dataclass(frozen=True)

@@ -320,6 +320,12 @@ def test_a_refusal_is_followed_by_what_the_documents_do_say() -> None:
     # Anyone else asking for legal advice gets the refusal alone.
     reply = answer("do i need a solicitor to get custody back")
     assert "legal advice" in reply and "From:" not in reply
+    # A parent asking for a phone to be traced is given the checks they can make themselves.
+    reply = answer("can you track his phone or tell me where he is, i just need to know hes ok")
+    assert "can't" in reply and "check social media" in reply
+    assert reply.index("can't") < reply.index("From:")
+    young = answer("can u find my mum from her phone", who="young_person")
+    assert "From:" not in young
 
 
 def test_a_crisis_with_a_question_gets_999_and_the_answer() -> None:
