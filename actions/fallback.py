@@ -53,8 +53,12 @@ class ActionCannotHelp(Action):
             if events is not None:
                 return events
         opener = say(f"fallback.{problem}" if problem in PROBLEMS else "fallback.not_covered")
-        dispatcher.utter_message(
-            text=say("fallback.reply", who, opener=opener),
-            buttons=[] if who else audience.buttons(),
-        )
+        reply = say("fallback.reply", who, opener=opener)
+        if problem in (None, "too_long"):
+            # What the message says still gets its lines when nothing answers it: "ive run
+            # off like 4 times ... i just cant be at home" is given the Runaway Helpline and
+            # Childline, and the Charter's presumption for a child who keeps running.
+            said = situation.notes(text, who or situation.audience_in(text), reply)
+            reply = "\n\n".join([reply, *said])
+        dispatcher.utter_message(text=reply, buttons=[] if who else audience.buttons())
         return [] if intent in RULE_INTENTS else [UserUtteranceReverted()]

@@ -145,6 +145,18 @@ def test_cannot_help_is_honest_and_gives_999(problem: str | None, opening: str) 
     assert len(message["buttons"]) == 4
 
 
+def test_what_is_not_covered_still_gets_the_lines_the_message_calls_for() -> None:
+    # Nothing answers it, but someone who keeps running from home is given the helplines
+    # and the Charter's presumption, not only what the assistant cannot do.
+    latest = {"text": "ive run off like 5 times this yr, r they gonna send me somewhere "
+                      "i just cant be at home", "intent": {"name": "out_of_scope"}, "entities": []}
+    state = Tracker("tester", {"audience": None}, latest, [], False, None, {}, "")
+    [message] = run(ActionCannotHelp(), state)
+    assert "can't help" in message["text"]
+    assert "116 000" in message["text"] and "0800 1111" in message["text"]
+    assert "significant harm" in message["text"]
+
+
 def test_young_person_is_told_no_name_needed_and_that_this_is_not_a_person() -> None:
     [message] = run(ActionSetAudience(), tracker("young_person"))
     assert "don't need to give your name" in message["text"]
