@@ -414,11 +414,19 @@ class ActionAnswerGuidance(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        who = audience.asking(tracker)
+        if (not tracker.active_loop.get("name") and who != audience.YOUNG_PERSON
+                and situation.asks_for_the_steps(text)):
+            # "due back at 4 ... no sign. can you walk me thru it": the search walkthrough,
+            # which the classifier may have taken for a question. (Imported here: the
+            # walkthrough's module imports this one.)
+            from actions.walkthrough import FORM
+
+            return [FollowupAction(FORM)]
         events = reply_to_question(dispatcher, tracker, domain)
         if events is not None:
             return events
-        text = tracker.latest_message.get("text") or ""
-        who = audience.asking(tracker)
         dispatcher.utter_message(**dont_know_message(text, who))
         return []
 

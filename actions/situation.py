@@ -71,6 +71,7 @@ class Phrases:
     asks_what_is_due: tuple[re.Pattern[str], ...]
     asks_who_to_tell: tuple[re.Pattern[str], ...]
     asks_what_to_do: tuple[re.Pattern[str], ...]
+    asks_for_the_steps: tuple[tuple[re.Pattern[str], ...], ...]
     refers_back: tuple[re.Pattern[str], ...]
     already_reported: tuple[re.Pattern[str], ...]
     still_missing: tuple[re.Pattern[str], ...]
@@ -123,6 +124,7 @@ def phrases() -> Phrases:
         asks_what_is_due=_compile(data["asks_what_is_due"]),
         asks_who_to_tell=_compile(data["asks_who_to_tell"]),
         asks_what_to_do=_compile(data["asks_what_to_do"]),
+        asks_for_the_steps=tuple(_compile(group) for group in data["asks_for_the_steps"].values()),
         refers_back=_compile(data["follow_up"]["refers_back"]),
         already_reported=_compile(data["already_reported"]["said"]),
         still_missing=_compile(data["still_missing"]["missing"]),
@@ -211,6 +213,14 @@ def asks_what_is_due(text: str) -> bool:
 def asks_who_to_tell(text: str) -> bool:
     """ "Who do I tell?", "who needs to know?", "where do I report it?"."""
     return _any(phrases().asks_who_to_tell, _plain(text))
+
+
+def asks_for_the_steps(text: str) -> bool:
+    """ "my girl was due back at 4 ... can you walk me thru what i should be doing": a child
+    not back yet, and a request to be taken through what to do (the search walkthrough)."""
+    text = _plain(text)
+    return all(_any(group, text) for group in phrases().asks_for_the_steps) \
+        and not child_is_back(text)
 
 
 def asks_what_to_do(text: str) -> bool:

@@ -106,6 +106,9 @@ from actions.safety import ActionSafetyResponse
         ("when i got home she was gone and her phone is off", None),
         ("taxi firm operator, a driver told me about young passengers", "licence_holder"),
         ("taxi firm says they dropped him at his dads", None),
+        # A role first, then the message.
+        ("foster carer. my girl (12) was due back from school at 4", "carer"),
+        ("Children's home manager: one of our lads went missing", "carer"),
         ("one of my regulars keeps messaging the young kids on the games", "licence_holder"),
         ("I run a youth club and one of our regulars hasn't been seen", None),
     ],
@@ -684,6 +687,25 @@ def test_grooming_online_is_reported_to_ceop(text: str, who: str | None) -> None
     assert situation.audience_in(text) == who
     assert situation.decided_record(text, who) is None
     assert "www.ceop.police.uk" in answer(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "walkthrough"),
+    [
+        ("foster carer. my girl (12) was due back from school at 4 its now 6.15 and no sign. "
+         "can you walk me thru what i should be doing", True),
+        ("my son is missing, take me through it step by step", True),
+        ("walk me through the return interview", False),
+        ("she came back last night, talk me through what happens now", False),
+    ],
+)
+def test_asking_to_be_walked_through_a_missing_child_starts_the_walkthrough(
+    text: str, walkthrough: bool
+) -> None:
+    events = ActionAnswerGuidance().run(CollectingDispatcher(), tracker_for(text), {})
+    started = any(e.get("event") == "followup" and e.get("name") == "search_walkthrough_form"
+                  for e in events)
+    assert started == walkthrough
 
 
 def test_an_adult_who_says_who_they_are_is_not_answered_as_the_child() -> None:
