@@ -111,11 +111,10 @@ def not_for_this_asker(text: str, who: str | None) -> frozenset[str]:
     neighbour is not answered as if they were the child. Who is asking read only from
     what they say ("will she tell my social worker") is not sure enough to leave these
     out (a young person may be read as a professional)."""
-    if situation.said_of_self(text) is not None:
+    if situation.said_of_self(text) is not None or (
+            who is None and situation.speaks_of_another_child(text)):
         return young_person_only_records()
-    if who is not None or not situation.speaks_of_another_child(text):
-        return frozenset()
-    return young_person_only_records()
+    return frozenset()
 
 
 @lru_cache(maxsize=1)
