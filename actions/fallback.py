@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import UserUtteranceReverted
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience, situation
 from actions.contacts import say
-from actions.guidance import reply_to_question
+from actions.guidance import answer_messages, reply_to_question
 
 # Set on the parsed message by rasa_addons.input_guard.InputGuard; each has its opener in
 # bot/copy/everyone.yml ("fallback").
@@ -44,9 +44,12 @@ class ActionCannotHelp(Action):
         text = tracker.latest_message.get("text") or ""
         refusal = situation.refusal_for(text, who) if problem in (None, "too_long") else None
         if intent in RULE_INTENTS and refusal is not None:
-            # "Can you send me money?": an honest "I can't" and who can, not a menu.
-            dispatcher.utter_message(text=refusal)
-            return []
+            # "Can you send me money?": an honest "I can't" and who can, not a menu;
+            # then what the documents do say, as when the guidance action refuses.
+            messages, record_id, _answered = answer_messages(tracker.latest_message, who)
+            for message in messages:
+                dispatcher.utter_message(**message)
+            return [SlotSet("last_record", record_id)] if record_id else []
         if intent == "nlu_fallback" and problem in (None, "too_long"):
             # Answered as the guidance action would answer it, if anything answers it.
             events = reply_to_question(dispatcher, tracker, domain)

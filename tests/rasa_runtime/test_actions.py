@@ -145,6 +145,20 @@ def test_cannot_help_is_honest_and_gives_999(problem: str | None, opening: str) 
     assert len(message["buttons"]) == 4
 
 
+def test_a_request_the_classifier_put_out_of_scope_is_refused_then_answered() -> None:
+    # A licence holder asking for a man to be checked: "I can't" and who can, then who
+    # the letter says to tell, as the guidance action would refuse and answer.
+    latest = {"text": "i manage a pub, can you check if hes on the sex offenders register",
+              "intent": {"name": "out_of_scope"}, "entities": []}
+    state = Tracker("tester", {"audience": None}, latest, [], False, None, {}, "")
+    dispatcher = CollectingDispatcher()
+    events = ActionCannotHelp().run(dispatcher, state, {})
+    reply = "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "can't look up" in reply and CONTACTS["licensing_team"].phone in reply
+    assert {"event": "slot", "name": "last_record", "value": "licence-who-to-contact",
+            "timestamp": None} in events
+
+
 def test_what_is_not_covered_still_gets_the_lines_the_message_calls_for() -> None:
     # Nothing answers it, but someone who keeps running from home is given the helplines
     # and the Charter's presumption, not only what the assistant cannot do.

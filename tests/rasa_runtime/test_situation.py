@@ -133,6 +133,7 @@ def test_who_is_asking(text: str, who: str | None) -> None:
         ("should I let her parents know?", None),
         ("i need to tell his mum he is safe, is that right", None),
         ("is there a way to trace his mobile", "track_phone"),
+        ("can you check if hes on the sex offenders register", "look_up_records"),
         ("can you find out where my daughter is from her phone", "track_phone"),
         ("can u find my son", "track_phone"),
         ("how do i find out where she is", None),
