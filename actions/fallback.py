@@ -42,22 +42,22 @@ class ActionCannotHelp(Action):
         problem = input_problem(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = tracker.latest_message.get("text") or ""
-        refusal = situation.refusal_for(text, who) if problem in (None, "too_long") else None
-        if intent in RULE_INTENTS and refusal is not None:
+        readable = problem in (None, "too_long")
+        if intent in RULE_INTENTS and readable and situation.cannot_do(text) is not None:
             # "Can you send me money?": an honest "I can't" and who can, not a menu;
             # then what the documents do say, as when the guidance action refuses.
             messages, record_id, _answered = answer_messages(tracker.latest_message, who)
             for message in messages:
                 dispatcher.utter_message(**message)
             return [SlotSet("last_record", record_id)] if record_id else []
-        if intent == "nlu_fallback" and problem in (None, "too_long"):
+        if intent == "nlu_fallback" and readable:
             # Answered as the guidance action would answer it, if anything answers it.
             events = reply_to_question(dispatcher, tracker, domain)
             if events is not None:
                 return events
         opener = say(f"fallback.{problem}" if problem in PROBLEMS else "fallback.not_covered")
         reply = say("fallback.reply", who, opener=opener)
-        if problem in (None, "too_long"):
+        if readable:
             # What the message says still gets its lines when nothing answers it: "ive run
             # off like 4 times ... i just cant be at home" is given the Runaway Helpline and
             # Childline, and the Charter's presumption for a child who keeps running.

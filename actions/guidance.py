@@ -52,17 +52,6 @@ SECOND_QUESTION_RE = re.compile(
 MIN_PART_WORDS = 4
 #: ...and a part's record is offered only if the whole question ranks it this high.
 WHOLE_TOP = 5
-QUESTION_RE = re.compile(
-    r"\?|^\s*(is|are|am|can|could|do|does|did|should|shud|will|would|any|tell me)\b|"
-    r"\b(who|whos|what|whats|wot|where|when|how|which|why)\b|"
-    r"\b(can i|can (u|you)|could (u|you)|should i|do i|is it|am i|is there|will i|will they|"
-    r"do they|does it|does that)\b|"
-    # Asked without a question mark: "if i go will my real mum get told".
-    r"\b(will|would|wud|wil) (my|ur|your|his|her|our|any ?one|any1|anybody|some ?one|some1|"
-    r"the|u|you|it|he|she|we|they)\b|"
-    r"\b(right|innit|yeah)\b\W*(,|$)",
-    re.IGNORECASE,
-)
 
 
 def selector_ranking(message: dict[str, Any]) -> dict[str, float]:
@@ -85,7 +74,8 @@ def rank_records(
     decided = situation.decided_record(text, who)
     # A situation that decides the record is answered even when the voices are unsure of
     # the message ("pls dont tell my social worker": who is told, and why).
-    if decided is None and not answerable(selector, hits, asked, question=is_question(text)):
+    question = situation.is_question(text)
+    if decided is None and not answerable(selector, hits, asked, question=question):
         return []
     fused = fuse(
         corpus, selector, hits, audience=who,
@@ -246,7 +236,9 @@ def question_parts(text: str) -> list[str]:
             start = cut.end()
     parts.append(text[start:])
     questions = [
-        p.strip(" ,;") for p in parts if len(p.split()) >= MIN_PART_WORDS and is_question(p)
+        p.strip(" ,;")
+        for p in parts
+        if len(p.split()) >= MIN_PART_WORDS and situation.is_question(p)
     ]
     return questions if len(questions) > 1 else []
 
@@ -293,10 +285,6 @@ def dont_know_message(text: str, who: str | None) -> dict[str, Any]:
     """"I don't know that one", with whatever line the situation still calls for."""
     reply = say("guidance.dont_know", who)
     return {"text": "\n\n".join([reply, *situation.notes(text, who, reply)])}
-
-
-def is_question(text: str) -> bool:
-    return bool(QUESTION_RE.search(text))
 
 
 def answer_messages(
@@ -442,7 +430,7 @@ def only_states_a_time(message: dict[str, Any]) -> bool:
     """A message that names a time and asks nothing: no question form, and a time phrase."""
     text = message.get("text") or ""
     found = {e.get("entity") for e in message.get("entities") or []}
-    return bool(found & TIME_ENTITIES) and not is_question(text)
+    return bool(found & TIME_ENTITIES) and not situation.is_question(text)
 
 
 def is_a_time_alone(message: dict[str, Any]) -> bool:

@@ -15,7 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience
 from actions.contacts import copy, say
-from actions.guidance import answer_messages, is_question
+from actions.guidance import answer_messages
+from actions.situation import is_question
 from guidance_corpus.wording import Helper
 
 DANGER = "danger"

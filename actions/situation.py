@@ -72,6 +72,7 @@ class Phrases:
     asks_who_to_tell: tuple[re.Pattern[str], ...]
     asks_what_to_do: tuple[re.Pattern[str], ...]
     asks_for_the_steps: tuple[tuple[re.Pattern[str], ...], ...]
+    own_child: tuple[re.Pattern[str], ...]
     refers_back: tuple[re.Pattern[str], ...]
     already_reported: tuple[re.Pattern[str], ...]
     still_missing: tuple[re.Pattern[str], ...]
@@ -125,6 +126,7 @@ def phrases() -> Phrases:
         asks_who_to_tell=_compile(data["asks_who_to_tell"]),
         asks_what_to_do=_compile(data["asks_what_to_do"]),
         asks_for_the_steps=tuple(_compile(group) for group in data["asks_for_the_steps"].values()),
+        own_child=_compile(data["own_child"]),
         refers_back=_compile(data["follow_up"]["refers_back"]),
         already_reported=_compile(data["already_reported"]["said"]),
         still_missing=_compile(data["still_missing"]["missing"]),
@@ -170,6 +172,24 @@ def _any(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
 
 def _plain(text: str) -> str:
     return text.replace("’", "'")
+
+
+#: A question, with or without its question mark ("who do i ring", "do i hav to wait").
+QUESTION_RE = re.compile(
+    r"\?|^\s*(is|are|am|can|could|do|does|did|should|shud|will|would|any|tell me)\b|"
+    r"\b(who|whos|what|whats|wot|where|when|how|which|why)\b|"
+    r"\b(can i|can (u|you)|could (u|you)|should i|do i|is it|am i|is there|will i|will they|"
+    r"do they|does it|does that)\b|"
+    # Asked without a question mark: "if i go will my real mum get told".
+    r"\b(will|would|wud|wil) (my|ur|your|his|her|our|any ?one|any1|anybody|some ?one|some1|"
+    r"the|u|you|it|he|she|we|they)\b|"
+    r"\b(right|innit|yeah)\b\W*(,|$)",
+    re.IGNORECASE,
+)
+
+
+def is_question(text: str) -> bool:
+    return bool(QUESTION_RE.search(text))
 
 
 def audience_in(text: str) -> str | None:
@@ -221,6 +241,16 @@ def asks_for_the_steps(text: str) -> bool:
     text = _plain(text)
     return all(_any(group, text) for group in phrases().asks_for_the_steps) \
         and not child_is_back(text)
+
+
+def asks_of_a_child_in_others_care(text: str) -> bool:
+    """ "15 yr old patient in surgery ... walked out from home 2 nights ago ... What is my
+    responsibility here": a question from someone who does not look after the child (a GP,
+    a team manager, a neighbour). The carers' search steps are not theirs to take; the
+    guidance answers them."""
+    text = _plain(text)
+    return is_question(text) and audience_in(text) not in ("carer", "young_person") \
+        and not _any(phrases().own_child, text)
 
 
 def asks_what_to_do(text: str) -> bool:

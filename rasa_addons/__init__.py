@@ -4,7 +4,7 @@
   ``serving.py`` (did the server bind its port?);
 - ``settings.py``, the one settings module of the Rasa side;
 - ``spacy_pipeline.py`` (with ``patterns.yml`` and ``pattern_dsl.py``): the spaCy pipeline;
-- custom NLU components: ``input_guard.py``, ``back_not_missing.py``, ``safety_override.py``,
+- custom NLU components: ``input_guard.py``, ``question_not_report.py``, ``safety_override.py``,
   ``unreadable_input.py``;
 - ``channels.py`` (the token-guarded REST channel), ``tracker_store.py`` (redaction after a
   report), ``retention.py``, ``log_privacy.py`` (the log sanitiser) and

@@ -26,7 +26,7 @@ SPACY_INPUTS = ["rasa_addons/spacy_pipeline.py", "rasa_addons/pattern_dsl.py",
 MODEL_INPUTS = ["config.yml", "bot/domain", "bot/data", *SPACY_INPUTS,
                 "rasa_addons/input_guard.py", "rasa_addons/unreadable_input.py",
                 "rasa_addons/safety_override.py", "rasa_addons/spacy_entities.py",
-                "rasa_addons/back_not_missing.py"]
+                "rasa_addons/question_not_report.py"]
 
 
 def _files(inputs: Iterable[str]) -> list[Path]:

@@ -531,6 +531,11 @@ CARERS_NOTIFICATIONS = "lac-notify-social-worker-edt"
         # ...but a child reported missing is the police's first.
         ("dropped a young lad at a house with 2 older blokes, now hes been reported missin "
          "on facebook. whats the number", None),
+        # Whether a child must go back is the plan for a safe return...
+        ("my foster carer hit me. if they find me do i hav 2 go bk there", "planning-for-return"),
+        ("will social services make her go back to that care home", "planning-for-return"),
+        # ...but back to school is the education procedure.
+        ("will they make me go back to school", None),
     ],
 )
 def test_the_situation_decides_the_record(text: str, record: str | None) -> None:

@@ -1,12 +1,15 @@
-"""A message that says the child is back is not a report of a missing child.
+"""A message that is not a carer's report of a child still missing is a question.
 
-DIET places some long messages about a child who has come back ("came back to her foster
-placement late sunday night after going missing friday ... how quickly do I have to see
-her?") as `report_missing`, and the search walkthrough then asks whether the child is in
-danger now. Its boundary moves a little with every retraining, so this check does not
-rely on it: when the message says the child has returned (actions/situation.py,
-`child_is_back`, the same phrases the answers use), `report_missing` becomes a guidance
-question. A crisis is raised after this, by SafetyOverride, whatever this decided.
+DIET places some long messages as `report_missing`, and the search walkthrough (the
+carer's steps before reporting) then asks whether the child is in danger now. Its
+boundary moves a little with every retraining, so this check does not rely on it:
+`report_missing` becomes a guidance question when the message says
+- the child has returned ("came back to her foster placement late sunday ... how quickly
+  do I have to see her?"; actions/situation.py `child_is_back`, the answers' phrases), or
+- it asks about a child the person does not look after ("15 yr old patient in surgery ...
+  walked out from home 2 nights ago ... What is my responsibility here"; a team manager's
+  "is there a point where this has to go above me?"; `asks_of_a_child_in_others_care`).
+A crisis is raised after this, by SafetyOverride, whatever this decided.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from actions.situation import child_is_back
+from actions.situation import asks_of_a_child_in_others_care, child_is_back
 from rasa_addons.input_guard import FULL_TEXT
 
 REPORT_MISSING = "report_missing"
@@ -36,8 +39,8 @@ GUIDANCE = "guidance"
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class BackNotMissing(GraphComponent):
-    """Turns `report_missing` into `guidance` when the message says the child is back."""
+class QuestionNotReport(GraphComponent):
+    """Turns `report_missing` into `guidance` when the message is not a carer's report."""
 
     @classmethod
     def create(
@@ -46,14 +49,16 @@ class BackNotMissing(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> BackNotMissing:
+    ) -> QuestionNotReport:
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = message.get(INTENT) or {}
             text = message.get(FULL_TEXT) or message.get(TEXT) or ""
-            if intent.get(INTENT_NAME_KEY) == REPORT_MISSING and child_is_back(text):
+            if intent.get(INTENT_NAME_KEY) == REPORT_MISSING and (
+                child_is_back(text) or asks_of_a_child_in_others_care(text)
+            ):
                 self._as_guidance(message, float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
         return messages
 
