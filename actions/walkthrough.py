@@ -232,7 +232,7 @@ def route_in_short(looked_after: bool) -> str:
     """Who to ring, first: someone asking "who do I ring?" gets the answer before the
     steps, not after them."""
     return say("walkthrough.in_short.looked_after" if looked_after else
-               "walkthrough.in_short.at_home")
+               "walkthrough.in_short.at_home", checks=load_walkthrough().in_short())
 
 
 class ActionAskLookedAfter(AskQuestion):

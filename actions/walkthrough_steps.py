@@ -18,6 +18,7 @@ class Step:
     text: str
     looked_after_only: bool
     done_words: tuple[str, ...] = ()
+    in_short: str = ""
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,12 @@ class Walkthrough:
     def steps_for(self, looked_after: bool) -> list[Step]:
         return [s for s in self.steps if looked_after or not s.looked_after_only]
 
+    def in_short(self) -> str:
+        """The first checks, as the opening names them: "a, b, c and d"."""
+        named = [s.in_short for s in self.steps if s.in_short]
+        return " and ".join([", ".join(named[:-1]), named[-1]]) if len(named) > 1 \
+            else "".join(named)
+
     def step(self, slot: str) -> Step:
         return next(s for s in self.steps if s.slot == slot)
 
@@ -37,7 +44,7 @@ def load_walkthrough(path: Path = WALKTHROUGH_FILE) -> Walkthrough:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     steps = tuple(
         Step(s["slot"], s["label"], s["text"], bool(s["looked_after_only"]),
-             tuple(s.get("done_words") or ()))
+             tuple(s.get("done_words") or ()), str(s.get("in_short") or ""))
         for s in data["steps"]
     )
     return Walkthrough(steps, tuple(data["tell_the_police"]))

@@ -570,3 +570,15 @@ def test_a_young_person_asking_that_no_one_is_told_hears_who_is_told(said: str) 
     # In the young people's words, not the professionals'.
     record = load_corpus().records["yp-who-gets-told"]
     assert messages[0]["text"].startswith(record.young_person_answer.strip()[:40])
+
+
+def test_a_young_person_placed_out_of_area_hears_who_does_their_return_interview() -> None:
+    from actions.guidance import answer_messages
+
+    messages, record_id, _ = answer_messages(
+        {"text": "they moved me out of birmingham, who does my return interview when i get "
+                 "back", "intent": {"name": "guidance"}, "entities": []}, None)
+    assert record_id == "out-of-area-return-interviews"
+    record = load_corpus().records[record_id]
+    assert messages[0]["text"].startswith(record.young_person_answer.strip()[:40])
+    assert "social worker" in messages[0]["text"]

@@ -36,9 +36,18 @@ WHO: list[str | None] = [None, *audience.AUDIENCES]
 CONTACTS = copy().corpus.contacts
 
 
-def values(text: str) -> dict[str, str]:
-    """A stand-in for each value the code gives ({reference}), so the rest can render."""
-    return {kind: f"<{kind}>" for kind, arg, _ in PLACEHOLDER.findall(text) if not arg}
+def values(text: str, who: str | None = None) -> dict[str, str]:
+    """A stand-in for each value the code gives ({reference}), so the rest can render;
+    also those of the entries it says within it ({say:walkthrough.in_short.then})."""
+    found: dict[str, str] = {}
+    for kind, arg, _ in PLACEHOLDER.findall(text):
+        if not arg:
+            found[kind] = f"<{kind}>"
+        elif kind == "say":
+            inner = copy().entry(arg, who)
+            for item in inner if isinstance(inner, list) else [inner]:
+                found.update(values(item, who))
+    return found
 
 
 def said_to(file: str) -> list[str | None]:
@@ -59,7 +68,7 @@ def rendered() -> list[tuple[str, str, str | None, bool, str, str]]:
                     continue  # the audience's own file says this entry instead
                 for hours in (True, False):
                     for item in items:
-                        text = copy().fill(item, who, hours, values(item))
+                        text = copy().fill(item, who, hours, values(item, who))
                         found.append((file, name, who, hours, item, text))
     return found
 

@@ -34,6 +34,8 @@ from actions.safety import ActionSafetyResponse
         ("do i have to tell the police where i was", "young_person"),
         ("if i go back home will the police be waiting for me", "young_person"),
         ("i dont want to talk to the police about it", "young_person"),
+        ("if i run bk 2 my mums will they come and get me", "young_person"),
+        ("they moved me 2 a home in stoke and i hate it", "young_person"),
         # A parent's own words about their child stay a parent's.
         ("she won't tell me where she was all night", None),
         ("my son wont tell the police where he was", "carer"),

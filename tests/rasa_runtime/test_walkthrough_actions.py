@@ -257,6 +257,9 @@ def test_the_walkthrough_opens_with_who_to_ring() -> None:
     assert "101" in home and "999" in home and "Emergency Duty Team" not in home
     care = route_in_short(looked_after=True)
     assert "social worker" in care and "0121 675 4806" in care
+    # Whoever reads only the opening still knows what to check before ringing.
+    for opening in (home, care):
+        assert "social media" in opening and "friends and family" in opening
 
 
 def test_a_young_person_gets_help_for_themselves_not_the_carers_steps() -> None:
