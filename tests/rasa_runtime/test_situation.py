@@ -538,6 +538,16 @@ CARERS_NOTIFICATIONS = "lac-notify-social-worker-edt"
         ("will social services make her go back to that care home", "planning-for-return"),
         # ...but back to school is the education procedure.
         ("will they make me go back to school", None),
+        # A pupil off and a fear of forced marriage: the CASS and the police at once,
+        # not the five-day route...
+        ("one of our year 9 boys hasnt been in all week and his cousin says he has been "
+         "sent abroad to be married. is it still the normal cme referral",
+         "cme-safeguarding-concerns-cass"),
+        # ...but where the procedure is listed is the list of procedures.
+        ("a pupil may be taken abroad to marry, which procedure covers that", None),
+        # A few words with an officer is the police debrief, not the return interview.
+        ("an officer had a quick word with her when she got back, is that her return "
+         "interview then", "police-missing-debrief"),
     ],
 )
 def test_the_situation_decides_the_record(text: str, record: str | None) -> None:
@@ -566,6 +576,9 @@ def test_a_child_who_keeps_going_missing_brings_the_charters_presumption() -> No
     assert "significant harm" in young and "not punishing you" in young
     assert not situation.keeps_going_missing("second time I've asked, what is a strategy meeting")
     assert not situation.keeps_going_missing("she went to her nan's, what do i do")
+    # A habit is repeat episodes too.
+    assert situation.keeps_going_missing("our 17 yr old goes awol most weekends, is it worth "
+                                         "reporting him every time")
 
 
 def test_children_moved_about_by_adults_are_named_as_possible_trafficking() -> None:
