@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet, UserUtteranceReverted
+from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience, situation
@@ -55,6 +55,13 @@ class ActionCannotHelp(Action):
             events = reply_to_question(dispatcher, tracker, domain)
             if events is not None:
                 return events
+            if (not tracker.active_loop.get("name") and who != audience.YOUNG_PERSON
+                    and situation.reports_own_child_not_back(text)):
+                # A carer's child not back, and what to do now, that the classifier could
+                # not place: the search walkthrough, which opens with who to ring.
+                from actions.walkthrough import FORM
+
+                return [FollowupAction(FORM)]
         opener = say(f"fallback.{problem}" if problem in PROBLEMS else "fallback.not_covered")
         reply = say("fallback.reply", who, opener=opener)
         if readable:

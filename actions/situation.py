@@ -72,6 +72,7 @@ class Phrases:
     asks_who_to_tell: tuple[re.Pattern[str], ...]
     asks_what_to_do: tuple[re.Pattern[str], ...]
     asks_for_the_steps: tuple[tuple[re.Pattern[str], ...], ...]
+    not_back: tuple[re.Pattern[str], ...]
     own_child: tuple[re.Pattern[str], ...]
     refers_back: tuple[re.Pattern[str], ...]
     already_reported: tuple[re.Pattern[str], ...]
@@ -126,6 +127,7 @@ def phrases() -> Phrases:
         asks_who_to_tell=_compile(data["asks_who_to_tell"]),
         asks_what_to_do=_compile(data["asks_what_to_do"]),
         asks_for_the_steps=tuple(_compile(group) for group in data["asks_for_the_steps"].values()),
+        not_back=_compile(data["asks_for_the_steps"]["not_back"]),
         own_child=_compile(data["own_child"]),
         refers_back=_compile(data["follow_up"]["refers_back"]),
         already_reported=_compile(data["already_reported"]["said"]),
@@ -251,6 +253,17 @@ def asks_of_a_child_in_others_care(text: str) -> bool:
     text = _plain(text)
     return is_question(text) and audience_in(text) not in ("carer", "young_person") \
         and not _any(phrases().own_child, text)
+
+
+def reports_own_child_not_back(text: str) -> bool:
+    """ "sat nite 10pm, my foster daugter (14) hasnt come back ... her sw is off til monday
+    what do i do now": a child the person looks after, not back yet, and what to do or who
+    to ring: the search walkthrough's opening."""
+    plain = _plain(text)
+    own = _any(phrases().own_child, plain) or audience_in(text) == "carer"
+    not_back = _any(phrases().not_back, plain) and not child_is_back(text)
+    asks = asks_what_to_do(text) or _any(phrases().asks_who_to_tell, plain)
+    return own and not_back and asks
 
 
 def asks_what_to_do(text: str) -> bool:

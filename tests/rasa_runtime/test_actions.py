@@ -171,6 +171,20 @@ def test_what_is_not_covered_still_gets_the_lines_the_message_calls_for() -> Non
     assert "significant harm" in message["text"]
 
 
+def test_a_carers_child_not_back_the_classifier_could_not_place_starts_the_walkthrough() -> None:
+    # Nothing answers it with confidence, but a foster carer whose child is not back asks
+    # what to do: the walkthrough, which opens with who to ring, not "I can't help".
+    latest = {"text": "sat nite 10pm, my foster daugter (14) hasnt come back from her mates, "
+                      "her sw is off til monday what do i do now",
+              "intent": {"name": "nlu_fallback"}, "entities": []}
+    state = Tracker("tester", {"audience": None}, latest, [], False, None, {}, "")
+    dispatcher = CollectingDispatcher()
+    events = ActionCannotHelp().run(dispatcher, state, {})
+    assert events == [{"event": "followup", "name": "search_walkthrough_form",
+                       "timestamp": None}]
+    assert not dispatcher.messages
+
+
 def test_young_person_is_told_no_name_needed_and_that_this_is_not_a_person() -> None:
     [message] = run(ActionSetAudience(), tracker("young_person"))
     assert "don't need to give your name" in message["text"]

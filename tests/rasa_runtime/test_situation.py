@@ -907,3 +907,34 @@ def test_a_meeting_asked_about_while_she_is_still_missing_is_the_missing_meeting
 )
 def test_whether_the_child_is_back(text: str, back: bool) -> None:
     assert situation.child_is_back(text) is back
+
+
+@pytest.mark.parametrize(("text", "record"), [
+    ("how much is the fine if the council finds CSE going on at my premises?",
+     "licence-consequences"),
+    ("if i report it will they take my licence off me", "licence-consequences"),
+    # "She says she's fine" is not a fine.
+    ("private hire driver, a girl of 15 gets in with older men every week, she says shes fine",
+     None),
+])
+def test_a_licence_holder_asking_what_could_happen_to_them(text: str,
+                                                            record: str | None) -> None:
+    assert situation.decided_record(text, "licence_holder") == record
+
+
+def test_refusing_to_serve_and_barring_are_a_licence_holders_words() -> None:
+    assert situation.audience_in("my staff refused to serve him and barred him") \
+        == "licence_holder"
+    assert situation.audience_in("pub landlord, what is cse") == "licence_holder"
+
+
+def test_a_carers_own_child_not_back_and_what_to_do() -> None:
+    assert situation.reports_own_child_not_back(
+        "my foster daughter hasnt come back from her mates, what do i do now")
+    assert situation.reports_own_child_not_back("our lad isnt back yet, who do i ring")
+    # Someone else's child, a child who is back, or no question: not this.
+    assert not situation.reports_own_child_not_back(
+        "a girl at the hostel hasnt come back, what do i do")
+    assert not situation.reports_own_child_not_back(
+        "my son came back at 2am after going missing, what do i do now")
+    assert not situation.reports_own_child_not_back("my daughter hasnt come home")
