@@ -536,6 +536,7 @@ CARERS_NOTIFICATIONS = "lac-notify-social-worker-edt"
         # Whether a child must go back is the plan for a safe return...
         ("my foster carer hit me. if they find me do i hav 2 go bk there", "planning-for-return"),
         ("will social services make her go back to that care home", "planning-for-return"),
+        ("if my foster son comes back will he come back to me? who decides", "planning-for-return"),
         # ...but back to school is the education procedure.
         ("will they make me go back to school", None),
         # A pupil off and a fear of forced marriage: the CASS and the police at once,
