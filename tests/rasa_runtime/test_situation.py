@@ -256,6 +256,8 @@ def test_situation_notes() -> None:
     assert situation.wants_anonymity("can I tell someone anonymously")
     assert situation.has_run_away("i want to run away from my placement")
     assert not situation.has_run_away("what does young runaway mean")
+    assert situation.has_run_away("always arguin with my mum, thinkin of just goin")
+    assert not situation.has_run_away("thinking of going to the police about my foster son")
 
 
 def tracker_for(text: str, intent: str = "guidance", who: str | None = None,
