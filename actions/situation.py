@@ -402,12 +402,15 @@ def refusal_for(text: str, who: str | None) -> str | None:
 def notes(text: str, who: str | None, shown: str) -> list[str]:
     """Lines to add to an answer for what the message says, unless already ``shown``."""
     out: list[str] = []
+    # Both lines, not only the one an answer happens to name ("Also relevant: Runaway
+    # Helpline" without Childline).
+    helplines_shown = all(phone(line) in shown for line in ("runaway_helpline", "childline"))
     # Another child's running away ("she says she has nowhere to go") before the asker's.
-    if tells_of_a_runaway(text, who) and phone("runaway_helpline") not in shown:
+    if tells_of_a_runaway(text, who) and not helplines_shown:
         out.append(say("situation.runaway_met", who))
-    elif has_run_away(text) and phone("runaway_helpline") not in shown:
+    elif has_run_away(text) and not helplines_shown:
         out.append(say("situation.runaway", who))
-    elif who == "young_person" and phone("runaway_helpline") not in shown:
+    elif who == "young_person" and not helplines_shown:
         # Whatever a young person asked, someone to talk to is in the reply (issue 11).
         out.append(say("situation.talk_to_someone", who))
     if (who != "young_person" and out_of_office_hours(text)

@@ -941,3 +941,10 @@ def test_a_carers_own_child_not_back_and_what_to_do() -> None:
     assert not situation.reports_own_child_not_back(
         "my son came back at 2am after going missing, what do i do now")
     assert not situation.reports_own_child_not_back("my daughter hasnt come home")
+
+
+def test_someone_thinking_of_running_gets_childline_even_beside_the_runaway_helpline() -> None:
+    # An answer that names only the Runaway Helpline still gets both lines added.
+    said = "\n".join(situation.notes("thinkin of just goin, who cn i talk to", None,
+                                     "Also relevant: Runaway Helpline: Freephone 116 000"))
+    assert "0800 1111" in said
