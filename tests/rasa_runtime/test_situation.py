@@ -36,6 +36,10 @@ from actions.safety import ActionSafetyResponse
         ("i dont want to talk to the police about it", "young_person"),
         ("if i run bk 2 my mums will they come and get me", "young_person"),
         ("they moved me 2 a home in stoke and i hate it", "young_person"),
+        # A school uniform is not a school asking; a shop's staff are licence holders.
+        ("girl in school uniform sat outside our shop for hours, says she ran off",
+         "licence_holder"),
+        ("EWO: a pupil has been off for a week, who do i refer to", "professional"),
         # A parent's own words about their child stay a parent's.
         ("she won't tell me where she was all night", None),
         ("my son wont tell the police where he was", "carer"),
