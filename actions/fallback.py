@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import audience, situation
 from actions.contacts import say
-from actions.guidance import answer_messages, reply_to_question
+from actions.guidance import answer_messages, reply_to_question, walkthrough_instead
 
 # Set on the parsed message by rasa_addons.input_guard.InputGuard; each has its opener in
 # bot/copy/everyone.yml ("fallback").
@@ -55,13 +55,12 @@ class ActionCannotHelp(Action):
             events = reply_to_question(dispatcher, tracker, domain)
             if events is not None:
                 return events
-            if (not tracker.active_loop.get("name") and who != audience.YOUNG_PERSON
-                    and situation.reports_own_child_not_back(text)):
+            if situation.reports_own_child_not_back(text) and (
+                start := walkthrough_instead(tracker, who)
+            ):
                 # A carer's child not back, and what to do now, that the classifier could
                 # not place: the search walkthrough, which opens with who to ring.
-                from actions.walkthrough import FORM
-
-                return [FollowupAction(FORM)]
+                return start
         opener = say(f"fallback.{problem}" if problem in PROBLEMS else "fallback.not_covered")
         reply = say("fallback.reply", who, opener=opener)
         if readable:

@@ -394,6 +394,17 @@ def licence_concern_to_start(tracker: Tracker) -> str | None:
     return licence_concern.FORM if wanted else None
 
 
+def walkthrough_instead(tracker: Tracker, who: str | None) -> list[dict[str, Any]]:
+    """The search walkthrough, started in place of a reply: outside any form, and not for
+    a young person (they get help for themselves). Empty when it does not apply."""
+    if tracker.active_loop.get("name") or who == audience.YOUNG_PERSON:
+        return []
+    # Imported here: the walkthrough's module imports this one.
+    from actions.walkthrough import FORM
+
+    return [FollowupAction(FORM)]
+
+
 class ActionAnswerGuidance(Action):
     def name(self) -> str:
         return "action_answer_guidance"
@@ -403,14 +414,10 @@ class ActionAnswerGuidance(Action):
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
         who = audience.asking(tracker)
-        if (not tracker.active_loop.get("name") and who != audience.YOUNG_PERSON
-                and situation.asks_for_the_steps(text)):
+        if situation.asks_for_the_steps(text) and (start := walkthrough_instead(tracker, who)):
             # "due back at 4 ... no sign. can you walk me thru it": the search walkthrough,
-            # which the classifier may have taken for a question. (Imported here: the
-            # walkthrough's module imports this one.)
-            from actions.walkthrough import FORM
-
-            return [FollowupAction(FORM)]
+            # which the classifier may have taken for a question.
+            return start
         events = reply_to_question(dispatcher, tracker, domain)
         if events is not None:
             return events
