@@ -602,3 +602,18 @@ def test_a_young_person_gets_the_young_peoples_version(said: str, record_id: str
     record = load_corpus().records[record_id]
     assert messages[0]["text"].startswith(record.young_person_answer.strip()[:40])
     assert says in messages[0]["text"]
+
+
+@pytest.mark.parametrize(("who", "starts"), [(None, True), ("young_person", False)])
+def test_asking_to_be_walked_through_starts_the_walkthrough_for_an_adult(
+    who: str | None, starts: bool
+) -> None:
+    from actions.guidance import ActionAnswerGuidance
+
+    latest = {"text": "foster carer. my girl (12) was due back at 4, no sign. can you walk me "
+                      "thru what i should be doing", "intent": {"name": "guidance"},
+              "entities": []}
+    state = Tracker("tester", {"audience": who}, latest, [], False, None, {}, "")
+    events = ActionAnswerGuidance().run(CollectingDispatcher(), state, {})
+    walkthrough = {"event": "followup", "name": "search_walkthrough_form", "timestamp": None}
+    assert (walkthrough in events) is starts
