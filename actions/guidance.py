@@ -318,9 +318,11 @@ def answer_messages(
     record, also = choose(text, who, selector_ranking(message), asked=asked, before=before)
     if record is None:
         return [dont_know_message(said, who)], None, False
-    if who is None and record.id in young_person_only_records():
+    if who is None and record.id in young_person_only_records() \
+            and not situation.speaks_of_own_child(said):
         # Nothing said who is asking, and the answer is written only for young people:
-        # the person is most likely one, so they get the young people's version.
+        # the person is most likely one, so they get the young people's version (not a
+        # parent who says "my 16 yr old").
         who = audience.YOUNG_PERSON
     answer = answer_message(record, who, also)
     extra = situation.notes(said, who, answer["text"])

@@ -24,6 +24,15 @@ _EXPLOITATION_NAMED = re.compile(r"\bexploit|\bgroom", re.IGNORECASE)
 _STILL_A_CHILD = re.compile(r"18th birthday|\bunder 18\b|\bnot (yet )?(an )?adults?\b",
                             re.IGNORECASE)
 _SIGNIFICANT_HARM = re.compile(r"\bsignificant harm\b", re.IGNORECASE)
+_POLICE = re.compile(r"\b(police|cops|officers?|101|999)\b", re.IGNORECASE)
+_NOT_TOLD_POLICE = re.compile(
+    r"\b(before|should|shall|do|can|must|when|whether|if) (i|we)( \w+){0,3} (ring|call|phone|"
+    r"tell|report\w*|contact)( it| her| him| them)?( to)? (the )?(police|cops|101|999)\b|"
+    r"\b(not|n'?t|never|yet to)( yet)? (rung|rang|called|phoned|told|contacted|reported\w*)"
+    r"( it| her| him| them)?( to)? (the )?(police|cops|101|999)\b", re.IGNORECASE)
+#: "a helpline for parents whose kid has run off": a parent, of their own child.
+_PARENT_OF = re.compile(r"\b(parents?|mums?|dads?|carers?) (whose|of) (a |an )?(kid|child|son|"
+                        r"daughter|teen|teenager)s?\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,7 @@ class Phrases:
     asks_what_to_do: tuple[re.Pattern[str], ...]
     asks_for_the_steps: tuple[tuple[re.Pattern[str], ...], ...]
     not_back: tuple[re.Pattern[str], ...]
+    gone_now: tuple[re.Pattern[str], ...]
     own_child: tuple[re.Pattern[str], ...]
     refers_back: tuple[re.Pattern[str], ...]
     already_reported: tuple[re.Pattern[str], ...]
@@ -129,6 +139,7 @@ def phrases() -> Phrases:
         asks_for_the_steps=tuple(_compile(group) for group in data["asks_for_the_steps"].values()),
         not_back=_compile(data["asks_for_the_steps"]["not_back"]),
         own_child=_compile(data["own_child"]),
+        gone_now=_compile(data["gone_now"]),
         refers_back=_compile(data["follow_up"]["refers_back"]),
         already_reported=_compile(data["already_reported"]["said"]),
         still_missing=_compile(data["still_missing"]["missing"]),
@@ -264,6 +275,24 @@ def reports_own_child_not_back(text: str) -> bool:
     not_back = _any(phrases().not_back, plain) and not child_is_back(text)
     asks = asks_what_to_do(text) or _any(phrases().asks_who_to_tell, plain)
     return own and not_back and asks
+
+
+def speaks_of_own_child(text: str) -> bool:
+    """ "my 16 yr old", "our lad": a child the person looks after or is family to."""
+    return _any(phrases().own_child, _plain(text))
+
+
+def gone_and_not_reported(text: str, who: str | None) -> bool:
+    """ "my daughter is 17 and has been gone since yesterday ... should i just leave it": a
+    parent or carer's child gone now, and nothing says the police know."""
+    plain = _plain(text)
+    theirs = who == "carer" or speaks_of_own_child(text) or bool(_PARENT_OF.search(plain))
+    # Any word of the police ("police said he's nearly an adult", "police have been round")
+    # says they know, unless it says they have not been told yet.
+    police_know = says_already_reported(text) or (
+        bool(_POLICE.search(plain)) and not _NOT_TOLD_POLICE.search(plain))
+    return who in (None, "carer") and theirs and _any(phrases().gone_now, plain) \
+        and not child_is_back(text) and not police_know and not keeps_going_missing(text)
 
 
 def asks_what_to_do(text: str) -> bool:
@@ -427,4 +456,6 @@ def notes(text: str, who: str | None, shown: str) -> list[str]:
         out.append(say("situation.still_a_child", who))
     if keeps_going_missing(text) and not _SIGNIFICANT_HARM.search(shown):
         out.append(say("situation.repeat_missing", who))
+    if gone_and_not_reported(text, who) and phone("police_non_emergency") not in shown:
+        out.append(say("clock.police", who))
     return out

@@ -199,7 +199,11 @@ class ActionAskImmediateDanger(AskQuestion):
         # Who to ring opens the walkthrough once; asked again, the question stands alone.
         opening = route_in_short(in_care(tracker))
         if not said_since_start(tracker, opening):
-            text = f"{opening}\n{text}"
+            # What the first message says is answered beside who to ring ("my husband says
+            # she's nearly an adult": 15 to 17-year-olds are not adults).
+            said = tracker.latest_message.get("text") or ""
+            notes = situation.notes(said, audience.asking(tracker), f"{opening}\n{text}")
+            text = "\n\n".join([opening, *notes]) + f"\n{text}"
         dispatcher.utter_message(
             text=text,
             buttons=[{"title": say("buttons.affirm"), "payload": "/affirm"},

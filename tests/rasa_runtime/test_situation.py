@@ -952,3 +952,67 @@ def test_someone_thinking_of_running_gets_childline_even_beside_the_runaway_help
     said = "\n".join(situation.notes("thinkin of just goin, who cn i talk to", None,
                                      "Also relevant: Runaway Helpline: Freephone 116 000"))
     assert "0800 1111" in said
+
+
+def test_who_to_notify_by_now_with_a_stated_time_is_what_is_due() -> None:
+    """ "missing since monday morning and it's now wednesday morning ... who else do I have
+    to notify at this point?": the missing clock, so the 48-hour notification is named."""
+    text = ("LAC on my caseload (14, residential) has been missing since monday morning and "
+            "it's now wednesday morning, no sightings. Apart from police and EDT already "
+            "knowing, who else do I have to notify at this point?")
+    assert situation.asks_what_is_due(text)
+    dispatcher = CollectingDispatcher()
+    # The clock reads "LAC" from what the person typed, as the tracker holds it.
+    ActionAnswerGuidance().run(
+        dispatcher, tracker_for(text, events=[{"event": "user", "text": text}]), {})
+    said = "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "Executive Director" in said and "48 hours" in said
+    # Who to tell, with nothing about by when, stays a question about who to tell.
+    assert not situation.asks_what_is_due(
+        "his social worker will have gone home by now so who do i tell?")
+
+
+@pytest.mark.parametrize(("text", "record"), [
+    ("we had a massive row and my 16 yr old stormed out 2 hours ago, police have been "
+     "told. im sat here going out of my mind. is there anyone i can actually talk to "
+     "tonight", "resources-parents"),
+    ("is there a helpline for parents whose kid has run off", "resources-parents"),
+    # Someone to talk to the child is the return interview's, not the parent's support.
+    ("my lad got picked up by the police at 2am, will somebody come and talk to him", None),
+])
+def test_a_parent_asking_for_someone_to_talk_to_gets_support_for_parents(
+    text: str, record: str | None
+) -> None:
+    assert situation.decided_record(text, situation.audience_in(text)) == record
+
+
+def test_a_parent_is_not_answered_as_the_young_person() -> None:
+    from actions.guidance import answer_messages
+
+    said = ("we had a massive row and my 16 yr old stormed out, im going out of my mind. "
+            "who can i talk to")
+    messages, _, answered = answer_messages(
+        {"text": said, "intent": {"name": "guidance"}, "entities": []}, None)
+    assert answered and "You have not done anything wrong" not in messages[0]["text"]
+    # A brother or sister is not the person's own child.
+    assert situation.speaks_of_own_child("my 16 yr old stormed out")
+    assert not situation.speaks_of_own_child("my 13 yr old sister has run off")
+
+
+@pytest.mark.parametrize(("text", "told_to_report"), [
+    ("my daughter is 17 and has been gone since yesterday. when i rang someone basically "
+     "said shes nearly an adult and can do what she wants. is that true? should i just "
+     "leave it", True),
+    # The police know, or it is about a pattern, or the child is back: nothing to add.
+    ("my son is 17 hes been gone since thursday. police said hes nearly an adult", False),
+    ("my daughter has gone missing four times since christmas, is she still a child", False),
+    ("my daughter was gone since friday but came back this morning, is she still a child",
+     False),
+    # A young person's own running away gets the helplines, not this.
+    ("ive been gone since friday, am i still a child", False),
+])
+def test_a_parent_whose_child_is_gone_and_not_reported_is_told_to_ring_the_police(
+    text: str, told_to_report: bool
+) -> None:
+    said = "\n".join(situation.notes(text, situation.audience_in(text), ""))
+    assert ("phone 101 now" in said) is told_to_report

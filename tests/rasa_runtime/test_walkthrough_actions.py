@@ -324,3 +324,19 @@ def test_who_to_ring_opens_the_walkthrough_once_not_at_every_ask() -> None:
     third = CollectingDispatcher()
     ActionAskImmediateDanger().run(third, later, {})
     assert third.messages[0]["text"].startswith("In short")
+
+
+def test_the_walkthrough_opening_answers_what_the_first_message_says() -> None:
+    """ "my husband says shes nearly an adult ... is he right?": the opening says who to
+    ring, and that 15 to 17-year-olds are not adults."""
+    from actions.walkthrough import ActionAskImmediateDanger
+
+    said = ("my daughter is 16 and has gone off since last night not answering. my husband "
+            "says shes nearly an adult and the police wont bother with a 16 yr old. is he "
+            "right?")
+    dispatcher = CollectingDispatcher()
+    ActionAskImmediateDanger().run(dispatcher, tracker({}, "report_missing", None, text=said),
+                                   {})
+    text = dispatcher.messages[0]["text"]
+    assert text.startswith("In short") and "18th birthday" in text
+    assert text.rstrip().endswith("?")
