@@ -1016,3 +1016,24 @@ def test_a_parent_whose_child_is_gone_and_not_reported_is_told_to_ring_the_polic
 ) -> None:
     said = "\n".join(situation.notes(text, situation.audience_in(text), ""))
     assert ("phone 101 now" in said) is told_to_report
+
+
+@pytest.mark.parametrize(("text", "record"), [
+    # Residential staff's words for a child they look after, and the signs described.
+    ("bit worried about one of our young people, 15. always comes back late smelling of "
+     "drink with a new phone, men in their 20s picking her up. what should we be doing",
+     "contact-mash"),
+    # A child back, and the police want to see her: the debrief, and what it is for.
+    ("She walked back in at 1am, shes fine. They said they want to come and speak to her, "
+     "why is that if shes home safe", "police-missing-debrief"),
+    # Known whereabouts for a child in care: absent without authorisation, unless at risk.
+    ("we know exactly where our resident is, hes at his mums flat but wont come back. does "
+     "that count as missing?", "definition-unauthorised-absence"),
+    # Known, but a worrying address: the answer on whereabouts that raise concern.
+    ("we know exactly where our foster daughter is, at a flat with men in their twenties. "
+     "is she still missing?", None),
+])
+def test_what_a_carer_describes_decides_the_answer(text: str, record: str | None) -> None:
+    who = situation.audience_in(text)
+    assert who == "carer" or "our resident" not in text
+    assert situation.decided_record(text, who) == record
