@@ -1037,3 +1037,23 @@ def test_what_a_carer_describes_decides_the_answer(text: str, record: str | None
     who = situation.audience_in(text)
     assert who == "carer" or "our resident" not in text
     assert situation.decided_record(text, who) == record
+
+
+@pytest.mark.parametrize(("text", "record"), [
+    ("reported my son (13) at 6pm, the officer rang back and said hes been put down as "
+     "'absent' not 'missing'. whats the difference?", "police-definitions-missing-absent"),
+    ("police said im 'absent' not 'missing', what does that mean for me",
+     "police-definitions-missing-absent"),
+    # A pupil absent from school, or the guidance's own definition: not the police's.
+    ("pupil absent 3 days, parents say she is missing, what does that mean for the school",
+     None),
+])
+def test_absent_not_missing_from_the_police_is_their_two_definitions(
+    text: str, record: str | None
+) -> None:
+    assert situation.decided_record(text, situation.audience_in(text)) == record
+
+
+def test_who_to_at_the_end_asks_who_to_tell() -> None:
+    assert situation.asks_who_to_tell("am i even allowed to report anything and who to?")
+    assert not situation.asks_who_to_tell("who to trust is hard")

@@ -340,3 +340,18 @@ def test_the_walkthrough_opening_answers_what_the_first_message_says() -> None:
     text = dispatcher.messages[0]["text"]
     assert text.startswith("In short") and "18th birthday" in text
     assert text.rstrip().endswith("?")
+
+
+@pytest.mark.parametrize(("said", "looked_after"), [
+    ("im a kinship carer for my niece (13), she hasnt come back", True),
+    ("he's 13, been with me 4 months, never done this before", True),
+    ("my son is 13 and hasnt come back from school", False),
+])
+def test_looked_after_is_heard_in_a_kinship_carers_words(said: str,
+                                                         looked_after: bool) -> None:
+    from actions.episode_clock import now_uk
+    from actions.questionnaire import listen, load_table
+
+    question = load_table("walkthrough").question("looked_after")
+    assert question is not None
+    assert listen(question, said, now_uk()) is looked_after
