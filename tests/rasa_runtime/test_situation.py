@@ -131,6 +131,10 @@ def test_who_is_asking(text: str, who: str | None) -> None:
         ("could you lend me 10 quid", "money"),
         ("how much did the council spend, £2 million?", None),
         ("can you book me a train ticket to london", "ticket"),
+        ("can u get me a train to manchester", "ticket"),
+        # Training staff, or a child who did not get back on the coach: no ticket asked for.
+        ("can I get someone to train my bar staff", None),
+        ("foster child didn't get back on the coach after a school trip - term?", None),
         ("please let my foster carer know i am safe", "message_someone"),
         ("can you let my mum know im ok", "message_someone"),
         ("can u msg my mum n tell her im ok. dont tell her where i am tho", "message_someone"),
@@ -1057,3 +1061,30 @@ def test_absent_not_missing_from_the_police_is_their_two_definitions(
 def test_who_to_at_the_end_asks_who_to_tell() -> None:
     assert situation.asks_who_to_tell("am i even allowed to report anything and who to?")
     assert not situation.asks_who_to_tell("who to trust is hard")
+
+
+@pytest.mark.parametrize(("text", "record"), [
+    ("Got the council letter about child sexual exploitation. what is actually required of "
+     "me legally as a pub, and what happens if something happens and I've done nothing?",
+     "licence-legal-duties"),
+    ("what can happen to me if cse happens in my hotel and i didnt do anything about it",
+     "licence-consequences"),
+])
+def test_a_licence_holder_asking_what_the_law_requires(text: str, record: str) -> None:
+    assert situation.decided_record(text, "licence_holder") == record
+    if record == "licence-legal-duties":
+        assert situation.decided_rule(text, "licence_holder").shown_with \
+            == ("licence-consequences",)
+
+
+@pytest.mark.parametrize(("text", "record"), [
+    ("DSL here. Year 7 girl on a CP plan absent 2 days, unauthorised. stepdad was "
+     "aggressive at the door. surely I shouldnt wait 5 days? who do I call",
+     "cme-safeguarding-concerns-cass"),
+    ("pastoral lead: boy on a CP plan has not been in, should we ring his social worker",
+     None),
+])
+def test_a_pupil_off_with_a_safeguarding_concern_goes_to_the_cass_at_once(
+    text: str, record: str | None
+) -> None:
+    assert situation.decided_record(text, "professional") == record
