@@ -24,15 +24,6 @@ _EXPLOITATION_NAMED = re.compile(r"\bexploit|\bgroom", re.IGNORECASE)
 _STILL_A_CHILD = re.compile(r"18th birthday|\bunder 18\b|\bnot (yet )?(an )?adults?\b",
                             re.IGNORECASE)
 _SIGNIFICANT_HARM = re.compile(r"\bsignificant harm\b", re.IGNORECASE)
-_POLICE = re.compile(r"\b(police|cops|officers?|101|999)\b", re.IGNORECASE)
-_NOT_TOLD_POLICE = re.compile(
-    r"\b(before|should|shall|do|can|must|when|whether|if) (i|we)( \w+){0,3} (ring|call|phone|"
-    r"tell|report\w*|contact)( it| her| him| them)?( to)? (the )?(police|cops|101|999)\b|"
-    r"\b(not|n'?t|never|yet to)( yet)? (rung|rang|called|phoned|told|contacted|reported\w*)"
-    r"( it| her| him| them)?( to)? (the )?(police|cops|101|999)\b", re.IGNORECASE)
-#: "a helpline for parents whose kid has run off": a parent, of their own child.
-_PARENT_OF = re.compile(r"\b(parents?|mums?|dads?|carers?) (whose|of) (a |an )?(kid|child|son|"
-                        r"daughter|teen|teenager)s?\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -83,6 +74,9 @@ class Phrases:
     asks_for_the_steps: tuple[tuple[re.Pattern[str], ...], ...]
     not_back: tuple[re.Pattern[str], ...]
     gone_now: tuple[re.Pattern[str], ...]
+    police_named: tuple[re.Pattern[str], ...]
+    police_not_told: tuple[re.Pattern[str], ...]
+    parent_of: tuple[re.Pattern[str], ...]
     own_child: tuple[re.Pattern[str], ...]
     refers_back: tuple[re.Pattern[str], ...]
     already_reported: tuple[re.Pattern[str], ...]
@@ -139,7 +133,10 @@ def phrases() -> Phrases:
         asks_for_the_steps=tuple(_compile(group) for group in data["asks_for_the_steps"].values()),
         not_back=_compile(data["asks_for_the_steps"]["not_back"]),
         own_child=_compile(data["own_child"]),
-        gone_now=_compile(data["gone_now"]),
+        gone_now=_compile(data["gone_now"]["gone"]),
+        police_named=_compile(data["gone_now"]["police"]),
+        police_not_told=_compile(data["gone_now"]["not_told"]),
+        parent_of=_compile(data["gone_now"]["parent_of"]),
         refers_back=_compile(data["follow_up"]["refers_back"]),
         already_reported=_compile(data["already_reported"]["said"]),
         still_missing=_compile(data["still_missing"]["missing"]),
@@ -286,11 +283,9 @@ def gone_and_not_reported(text: str, who: str | None) -> bool:
     """ "my daughter is 17 and has been gone since yesterday ... should i just leave it": a
     parent or carer's child gone now, and nothing says the police know."""
     plain = _plain(text)
-    theirs = who == "carer" or speaks_of_own_child(text) or bool(_PARENT_OF.search(plain))
-    # Any word of the police ("police said he's nearly an adult", "police have been round")
-    # says they know, unless it says they have not been told yet.
+    theirs = who == "carer" or speaks_of_own_child(text) or _any(phrases().parent_of, plain)
     police_know = says_already_reported(text) or (
-        bool(_POLICE.search(plain)) and not _NOT_TOLD_POLICE.search(plain))
+        _any(phrases().police_named, plain) and not _any(phrases().police_not_told, plain))
     return who in (None, "carer") and theirs and _any(phrases().gone_now, plain) \
         and not child_is_back(text) and not police_know and not keeps_going_missing(text)
 

@@ -617,3 +617,12 @@ def test_asking_to_be_walked_through_starts_the_walkthrough_for_an_adult(
     events = ActionAnswerGuidance().run(CollectingDispatcher(), state, {})
     walkthrough = {"event": "followup", "name": "search_walkthrough_form", "timestamp": None}
     assert (walkthrough in events) is starts
+
+
+def test_a_young_person_off_school_hears_what_the_school_does() -> None:
+    from actions.guidance import answer_message
+
+    record = load_corpus().records["cme-reasonable-enquiries"]
+    said = answer_message(record, "young_person")["text"]
+    assert said.startswith(record.young_person_answer.strip()[:40])
+    assert "first day" in said and "five days" in said

@@ -1088,3 +1088,13 @@ def test_a_pupil_off_with_a_safeguarding_concern_goes_to_the_cass_at_once(
     text: str, record: str | None
 ) -> None:
     assert situation.decided_record(text, "professional") == record
+
+
+def test_a_young_person_placed_in_another_town_asks_who_does_the_interview() -> None:
+    text = ("im in a care home in wolverhampton but my social worker is from brum. i went "
+            "missing at the wknd. who does my return interview then")
+    assert situation.decided_record(text, "young_person") == "out-of-area-return-interviews"
+    # Placed in Birmingham by another council is the other way round.
+    assert situation.decided_record(
+        "our resident is placed here by stoke, who does his return interview",
+        "carer") != "out-of-area-return-interviews"
