@@ -55,6 +55,12 @@ from actions.safety import ActionSafetyResponse
          "the staff at my home r always on at me about it", "young_person"),
         ("rock n roll night at my pub, a girl looked about 13", "licence_holder"),
         ("our pupil r smith has not been in school for a week", "professional"),
+        # Their own missing school is a young person's; a foster child "had" is a carer's.
+        ("been off school a week, will the school ring my mum", "young_person"),
+        ("if i skip school for a few days will anyone come looking for me", "young_person"),
+        ("had a foster child (12) go missing, tbh im not sure we can keep her safe",
+         "carer"),
+        ("I want to brief our housekeeping and reception teams on CSE", "licence_holder"),
         ("a child on my caseload was reported missing this morning", "professional"),
         # Their own lateness, and "my carers" with "i'd": a young person.
         ("if i stay out tonight will my mum ring the police", "young_person"),
