@@ -1104,3 +1104,14 @@ def test_a_young_person_placed_in_another_town_asks_who_does_the_interview() -> 
     assert situation.decided_record(
         "our resident is placed here by stoke, who does his return interview",
         "carer") != "out-of-area-return-interviews"
+
+
+def test_signs_asked_for_to_brief_staff_come_with_sharing_the_letter() -> None:
+    text = ("I want to brief our housekeeping and reception teams on CSE. What should they "
+            "be looking out for, and am I allowed to just forward them the council's letter?")
+    rule = situation.decided_rule(text, None)
+    assert rule is not None and rule.record == "licence-what-is-cse"
+    assert rule.shown_with == ("licence-posters-training",)
+    # Asked only for the signs: the signs alone.
+    alone = situation.decided_rule("night manager: what signs should I look out for", None)
+    assert alone is not None and alone.shown_with == ()
