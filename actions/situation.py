@@ -260,7 +260,7 @@ def asks_of_a_child_in_others_care(text: str) -> bool:
     guidance answers them."""
     text = _plain(text)
     return is_question(text) and audience_in(text) not in ("carer", "young_person") \
-        and not _any(phrases().own_child, text)
+        and not speaks_of_own_child(text)
 
 
 def reports_own_child_not_back(text: str) -> bool:
@@ -268,7 +268,7 @@ def reports_own_child_not_back(text: str) -> bool:
     what do i do now": a child the person looks after, not back yet, and what to do or who
     to ring: the search walkthrough's opening."""
     plain = _plain(text)
-    own = _any(phrases().own_child, plain) or audience_in(text) == "carer"
+    own = speaks_of_own_child(text) or audience_in(text) == "carer"
     not_back = _any(phrases().not_back, plain) and not child_is_back(text)
     asks = asks_what_to_do(text) or _any(phrases().asks_who_to_tell, plain)
     return own and not_back and asks
